@@ -1,0 +1,5 @@
+package io.github.visitorcounter.visitor;
+
+record CountResponse(String counter, long count) {
+
+}

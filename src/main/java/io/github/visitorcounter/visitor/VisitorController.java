@@ -1,0 +1,59 @@
+package io.github.visitorcounter.visitor;
+
+import io.github.visitorcounter.visitor.VisitorCounter.Visit;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Pattern;
+
+import org.springframework.http.CacheControl;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The public API: register a visit, read a count. The bare path is the counter named
+ * {@code default}.
+ */
+@RestController
+@RequestMapping("/api/visitors")
+class VisitorController {
+
+	static final String DEFAULT_COUNTER = "default";
+
+	private static final String COUNTER_NAME = "[a-z0-9][a-z0-9._-]{0,63}";
+
+	private static final String COUNTER_NAME_MESSAGE = "must be 1-64 characters of [a-z0-9._-], starting with a letter or digit";
+
+	private final VisitorCounter visitorCounter;
+
+	VisitorController(VisitorCounter visitorCounter) {
+		this.visitorCounter = visitorCounter;
+	}
+
+	@PostMapping(path = { "", "/{counter}" }, consumes = MediaType.APPLICATION_JSON_VALUE)
+	ResponseEntity<VisitResponse> register(@PathVariable(required = false) @Pattern(regexp = COUNTER_NAME,
+			message = COUNTER_NAME_MESSAGE) String counter, @Valid @RequestBody VisitRequest request) {
+		Visit visit = this.visitorCounter.register(orDefault(counter), request.visitorId());
+		return ResponseEntity.ok()
+			.cacheControl(CacheControl.noStore())
+			.body(new VisitResponse(visit.counter(), visit.count(), visit.newVisitor()));
+	}
+
+	@GetMapping({ "", "/{counter}" })
+	ResponseEntity<CountResponse> count(@PathVariable(required = false) @Pattern(regexp = COUNTER_NAME,
+			message = COUNTER_NAME_MESSAGE) String counter) {
+		String name = orDefault(counter);
+		return ResponseEntity.ok()
+			.cacheControl(CacheControl.noStore())
+			.body(new CountResponse(name, this.visitorCounter.count(name)));
+	}
+
+	private static String orDefault(String counter) {
+		return (counter != null) ? counter : DEFAULT_COUNTER;
+	}
+
+}

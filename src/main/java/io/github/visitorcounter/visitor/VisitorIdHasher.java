@@ -1,0 +1,56 @@
+package io.github.visitorcounter.visitor;
+
+import java.nio.charset.StandardCharsets;
+import java.security.InvalidKeyException;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.Base64;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Turns a visitor id into the digest that stands for it in Redis, so raw ids are never
+ * stored.
+ * <p>
+ * The digest is the HMAC-SHA256 of the id keyed by the configured secret, truncated to
+ * 128 bits and base64url-encoded (22 characters): long enough that collisions never
+ * matter for a counter, short enough to keep every dedupe key small.
+ */
+class VisitorIdHasher {
+
+	private static final String ALGORITHM = "HmacSHA256";
+
+	private static final int DIGEST_BYTES = 16;
+
+	private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
+
+	private final Mac prototype;
+
+	VisitorIdHasher(String secret) {
+		try {
+			this.prototype = Mac.getInstance(ALGORITHM);
+			this.prototype.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), ALGORITHM));
+		}
+		catch (NoSuchAlgorithmException | InvalidKeyException ex) {
+			throw new IllegalStateException("HMAC-SHA256 is not available", ex);
+		}
+	}
+
+	String digest(String visitorId) {
+		byte[] hmac = newMac().doFinal(visitorId.getBytes(StandardCharsets.US_ASCII));
+		return ENCODER.encodeToString(Arrays.copyOf(hmac, DIGEST_BYTES));
+	}
+
+	// A Mac is not thread-safe; cloning the initialised prototype is cheaper than init
+	// per call.
+	private Mac newMac() {
+		try {
+			return (Mac) this.prototype.clone();
+		}
+		catch (CloneNotSupportedException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+}

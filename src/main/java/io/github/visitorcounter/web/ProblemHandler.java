@@ -1,0 +1,144 @@
+package io.github.visitorcounter.web;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.context.MessageSourceResolvable;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.TransientDataAccessException;
+import org.springframework.data.redis.RedisSystemException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.validation.FieldError;
+import org.springframework.web.ErrorResponse;
+import org.springframework.web.bind.MethodArgumentNotValidException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.method.annotation.HandlerMethodValidationException;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+
+/**
+ * Answers every error with {@code application/problem+json} (RFC 9457): a stable type per
+ * kind, a short detail, never a stack trace or an internal message.
+ */
+@RestControllerAdvice
+class ProblemHandler extends ResponseEntityExceptionHandler {
+
+	/** Seconds a client should wait before retrying while Redis is unavailable. */
+	static final String STORAGE_RETRY_AFTER_SECONDS = "2";
+
+	private static final Log log = LogFactory.getLog(ProblemHandler.class);
+
+	@ExceptionHandler(PayloadTooLargeException.class)
+	ResponseEntity<ProblemDetail> handlePayloadTooLarge() {
+		return respond(ProblemType.PAYLOAD_TOO_LARGE.problem(), HttpHeaders.EMPTY);
+	}
+
+	@ExceptionHandler({ DataAccessResourceFailureException.class, TransientDataAccessException.class,
+			RedisSystemException.class })
+	ResponseEntity<ProblemDetail> handleStorageUnavailable(Exception ex) {
+		log.warn("Redis is unavailable: " + ex.getMessage());
+		HttpHeaders headers = new HttpHeaders();
+		headers.set(HttpHeaders.RETRY_AFTER, STORAGE_RETRY_AFTER_SECONDS);
+		return respond(ProblemType.STORAGE_UNAVAILABLE.problem(), headers);
+	}
+
+	@ExceptionHandler(Exception.class)
+	ResponseEntity<ProblemDetail> handleUnexpected(Exception ex) {
+		log.error("Unexpected error", ex);
+		return respond(ProblemType.INTERNAL_ERROR.problem(), HttpHeaders.EMPTY);
+	}
+
+	@Override
+	protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex,
+			HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+		if (causedByPayloadTooLarge(ex)) {
+			return handleExceptionInternal(ex, ProblemType.PAYLOAD_TOO_LARGE.problem(), headers,
+					ProblemType.PAYLOAD_TOO_LARGE.status(), request);
+		}
+		return handleExceptionInternal(ex, ProblemType.MALFORMED_BODY.problem(), headers, status, request);
+	}
+
+	@Override
+	protected ResponseEntity<Object> handleMethodArgumentNotValid(MethodArgumentNotValidException ex,
+			HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+		List<Map<String, String>> errors = ex.getBindingResult()
+			.getFieldErrors()
+			.stream()
+			.map((error) -> fieldError(error.getField(), error))
+			.toList();
+		return handleExceptionInternal(ex, invalidRequest(errors), headers, status, request);
+	}
+
+	@Override
+	protected ResponseEntity<Object> handleHandlerMethodValidationException(HandlerMethodValidationException ex,
+			HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+		List<Map<String, String>> errors = new ArrayList<>();
+		ex.getParameterValidationResults().forEach((result) -> {
+			if (result instanceof org.springframework.validation.method.ParameterErrors parameterErrors) {
+				parameterErrors.getFieldErrors().forEach((error) -> errors.add(fieldError(error.getField(), error)));
+			}
+			else {
+				String name = result.getMethodParameter().getParameterName();
+				result.getResolvableErrors().forEach((error) -> errors.add(fieldError(name, error)));
+			}
+		});
+		return handleExceptionInternal(ex, invalidRequest(errors), headers, status, request);
+	}
+
+	@Override
+	protected ResponseEntity<Object> handleExceptionInternal(Exception ex, Object body, HttpHeaders headers,
+			HttpStatusCode statusCode, WebRequest request) {
+		ProblemDetail problem = (body instanceof ProblemDetail detail) ? detail : ProblemDetail.forStatus(statusCode);
+		if (problem.getType() == null || "about:blank".equals(problem.getType().toString())) {
+			ProblemType.forStatus(statusCode.value()).describe(problem);
+		}
+		return super.handleExceptionInternal(ex, problem, headers, statusCode, request);
+	}
+
+	private static ProblemDetail problemOf(Exception ex, Object body, HttpStatusCode statusCode) {
+		if (body instanceof ProblemDetail detail) {
+			return detail;
+		}
+		if (ex instanceof ErrorResponse errorResponse) {
+			return errorResponse.getBody();
+		}
+		return ProblemDetail.forStatus(statusCode);
+	}
+
+	private static ProblemDetail invalidRequest(List<Map<String, String>> errors) {
+		String detail = "Invalid " + String.join(", ", errors.stream().map((error) -> error.get("field")).toList())
+				+ ".";
+		ProblemDetail problem = ProblemType.INVALID_REQUEST.problem(detail);
+		problem.setProperty("errors", errors);
+		return problem;
+	}
+
+	private static Map<String, String> fieldError(String field, MessageSourceResolvable error) {
+		String message = (error instanceof FieldError fieldError && fieldError.isBindingFailure())
+				? "has the wrong type" : error.getDefaultMessage();
+		return Map.of("field", field, "message", (message != null) ? message : "is invalid");
+	}
+
+	private static boolean causedByPayloadTooLarge(Throwable ex) {
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			if (cause instanceof PayloadTooLargeException) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private static ResponseEntity<ProblemDetail> respond(ProblemDetail problem, HttpHeaders headers) {
+		return ResponseEntity.status(problem.getStatus()).headers(headers).body(problem);
+	}
+
+}
