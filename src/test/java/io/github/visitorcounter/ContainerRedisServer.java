@@ -77,6 +77,16 @@ class ContainerRedisServer extends RedisServer {
 	}
 
 	@Override
+	public void freeze() {
+		this.container.getDockerClient().pauseContainerCmd(this.container.getContainerId()).exec();
+	}
+
+	@Override
+	public void thaw() {
+		this.container.getDockerClient().unpauseContainerCmd(this.container.getContainerId()).exec();
+	}
+
+	@Override
 	public void close() {
 		this.container.stop();
 	}

@@ -61,9 +61,30 @@ class ProcessRedisServer extends RedisServer {
 		return this.port;
 	}
 
-	/** The process id, for tests that signal Redis directly. */
-	public long pid() {
-		return this.process.pid();
+	@Override
+	public void freeze() {
+		signal("STOP");
+	}
+
+	@Override
+	public void thaw() {
+		signal("CONT");
+	}
+
+	private void signal(String signal) {
+		try {
+			Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(this.process.pid())).start();
+			if (kill.waitFor() != 0) {
+				throw new IllegalStateException("kill -" + signal + " failed");
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	@Override

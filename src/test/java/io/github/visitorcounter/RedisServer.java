@@ -74,6 +74,11 @@ public abstract class RedisServer implements AutoCloseable {
 
 	public abstract void restart();
 
+	/** Freezes the server (SIGSTOP): connections stay open, nothing answers. */
+	public abstract void freeze();
+
+	public abstract void thaw();
+
 	@Override
 	public abstract void close();
 

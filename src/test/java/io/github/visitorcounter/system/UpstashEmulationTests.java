@@ -1,0 +1,66 @@
+package io.github.visitorcounter.system;
+
+import java.net.http.HttpResponse;
+import java.util.UUID;
+
+import io.github.visitorcounter.ApiClient;
+import io.github.visitorcounter.RedisServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import static io.github.visitorcounter.ApiClient.visit;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Connects the way an Upstash deployment does: {@code rediss://default:TOKEN@host:port},
+ * TLS only, a password, and (here) a custom CA given through an SSL bundle.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = { "spring.data.redis.ssl.bundle=upstash", "logging.level.io.lettuce.core=DEBUG" })
+@ExtendWith(OutputCaptureExtension.class)
+@DirtiesContext
+class UpstashEmulationTests {
+
+	private static final String TOKEN = "upstash-token-" + UUID.randomUUID().toString().replace("-", "");
+
+	private static final RedisServer redis = RedisServer.start(RedisServer.Options.tls(TOKEN));
+
+	@LocalServerPort
+	private int port;
+
+	@DynamicPropertySource
+	static void redisUrl(DynamicPropertyRegistry registry) {
+		registry.add("spring.data.redis.url", redis::url);
+		registry.add("spring.ssl.bundle.pem.upstash.truststore.certificate", () -> "file:" + redis.caCertificate());
+	}
+
+	@AfterAll
+	static void stopRedis() {
+		redis.close();
+	}
+
+	@Test
+	void countsVisitsOverTlsWithAPassword(CapturedOutput output) {
+		assertThat(redis.url()).startsWith("rediss://default:" + TOKEN + "@");
+		ApiClient api = new ApiClient(this.port);
+		String visitor = UUID.randomUUID().toString();
+		HttpResponse<String> first = api.post("/api/visitors", visit(visitor));
+		assertThat(first.statusCode()).isEqualTo(200);
+		assertThat(first.body()).isEqualTo("{\"counter\":\"default\",\"count\":1,\"newVisitor\":true}");
+		assertThat(api.post("/api/visitors", visit(visitor)).body()).contains("\"newVisitor\":false");
+		HttpResponse<String> health = api.get("/actuator/health");
+		assertThat(health.body()).contains("UP").doesNotContain(TOKEN);
+		assertThat(output.getAll()).contains("Started UpstashEmulationTests").doesNotContain(TOKEN);
+	}
+
+}

@@ -1,0 +1,103 @@
+package io.github.visitorcounter.visitor;
+
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+import io.github.visitorcounter.ApiClient;
+import io.github.visitorcounter.RedisServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import static io.github.visitorcounter.ApiClient.visit;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A Redis this test owns, stopped and frozen under the running application: the API
+ * answers 503 fast and recovers by itself.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+@DirtiesContext
+class RedisOutageTests {
+
+	private static final Duration FAST = Duration.ofSeconds(2);
+
+	private static final RedisServer redis = RedisServer.start(RedisServer.Options.plain());
+
+	@LocalServerPort
+	private int port;
+
+	private ApiClient api;
+
+	@DynamicPropertySource
+	static void redisUrl(DynamicPropertyRegistry registry) {
+		registry.add("spring.data.redis.url", redis::url);
+	}
+
+	@AfterAll
+	static void stopRedis() {
+		redis.close();
+	}
+
+	@BeforeEach
+	void setUp() {
+		this.api = new ApiClient(this.port);
+		assertThat(this.api.post("/api/visitors", visit(UUID.randomUUID().toString())).statusCode()).isEqualTo(200);
+	}
+
+	@Test
+	void answersServiceUnavailableFastWhileRedisIsDownAndRecoversByItself() {
+		redis.stop();
+		try {
+			assertServiceUnavailableFast(() -> this.api.post("/api/visitors", visit(UUID.randomUUID().toString())));
+			assertServiceUnavailableFast(() -> this.api.get("/api/visitors"));
+			assertThat(this.api.get("/actuator/health").statusCode()).isEqualTo(503);
+		}
+		finally {
+			redis.restart();
+		}
+		String visitor = UUID.randomUUID().toString();
+		await().atMost(Duration.ofSeconds(10))
+			.pollInterval(Duration.ofMillis(200))
+			.until(() -> this.api.post("/api/visitors/after-restart", visit(visitor)).statusCode() == 200);
+		assertThat(this.api.get("/api/visitors/after-restart").body()).contains("\"count\":1");
+	}
+
+	@Test
+	void answersServiceUnavailableFastWhileRedisHangs() {
+		redis.freeze();
+		try {
+			assertServiceUnavailableFast(() -> this.api.post("/api/visitors", visit(UUID.randomUUID().toString())));
+			assertServiceUnavailableFast(() -> this.api.get("/api/visitors"));
+		}
+		finally {
+			redis.thaw();
+		}
+		await().atMost(Duration.ofSeconds(10))
+			.pollInterval(Duration.ofMillis(200))
+			.until(() -> this.api.get("/api/visitors").statusCode() == 200);
+	}
+
+	private static void assertServiceUnavailableFast(Supplier<HttpResponse<String>> call) {
+		long started = System.nanoTime();
+		HttpResponse<String> response = call.get();
+		Duration took = Duration.ofNanos(System.nanoTime() - started);
+		assertThat(response.statusCode()).isEqualTo(503);
+		assertThat(took).isLessThan(FAST);
+		assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+		assertThat(response.headers().firstValue("Retry-After")).isPresent();
+		assertThat(response.body()).contains("urn:visitor-counter:problem:storage-unavailable")
+			.doesNotContain("Exception");
+	}
+
+}

@@ -1,0 +1,173 @@
+package io.github.visitorcounter.visitor;
+
+import java.io.ByteArrayInputStream;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+
+import io.github.visitorcounter.ApiClient;
+import io.github.visitorcounter.RedisMonitor;
+import io.github.visitorcounter.RedisServer;
+import io.github.visitorcounter.TestRedisConfiguration;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Import;
+import org.springframework.data.redis.core.RedisCallback;
+import org.springframework.data.redis.core.StringRedisTemplate;
+
+import static io.github.visitorcounter.ApiClient.visit;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The API end to end, over HTTP, against a real Redis.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+@Import(TestRedisConfiguration.class)
+class VisitorApiTests {
+
+	@LocalServerPort
+	private int port;
+
+	@Autowired
+	private StringRedisTemplate redis;
+
+	private ApiClient api;
+
+	@BeforeEach
+	void setUp() {
+		this.api = new ApiClient(this.port);
+		TestRedisConfiguration.flushAll(this.redis);
+	}
+
+	@Test
+	void countsEachVisitorExactlyOnceUnderConcurrentLoad() throws Exception {
+		int visitors = 1_000;
+		int requests = 5_000;
+		List<String> ids = IntStream.range(0, visitors).mapToObj((i) -> UUID.randomUUID().toString()).toList();
+		List<String> sends = new ArrayList<>(requests);
+		IntStream.range(0, requests).forEach((i) -> sends.add(ids.get(i % visitors)));
+		Collections.shuffle(sends);
+		Map<String, AtomicInteger> newVisitorReplies = new ConcurrentHashMap<>();
+		AtomicInteger failures = new AtomicInteger();
+		ExecutorService clients = Executors.newFixedThreadPool(32);
+		try {
+			List<Future<?>> results = new ArrayList<>();
+			for (String id : sends) {
+				results.add(clients.submit(() -> {
+					HttpResponse<String> response = this.api.post("/api/visitors", visit(id));
+					if (response.statusCode() != 200) {
+						failures.incrementAndGet();
+					}
+					else if (response.body().contains("\"newVisitor\":true")) {
+						newVisitorReplies.computeIfAbsent(id, (key) -> new AtomicInteger()).incrementAndGet();
+					}
+				}));
+			}
+			for (Future<?> result : results) {
+				result.get();
+			}
+		}
+		finally {
+			clients.shutdown();
+		}
+		assertThat(failures).hasValue(0);
+		assertThat(newVisitorReplies).hasSize(visitors)
+			.allSatisfy((id, replies) -> assertThat(replies).as("newVisitor:true replies for %s", id).hasValue(1));
+		assertThat(this.api.get("/api/visitors").body()).isEqualTo("{\"counter\":\"default\",\"count\":1000}");
+	}
+
+	@Test
+	void registersAVisitWithOneScriptCallAndNoOtherCommand() throws Exception {
+		this.api.post("/api/visitors/warm-up", visit(UUID.randomUUID().toString()));
+		this.redis.execute((RedisCallback<Void>) (connection) -> {
+			connection.serverCommands().resetConfigStats();
+			return null;
+		});
+		String returning = UUID.randomUUID().toString();
+		RedisServer redisServer = RedisServer.shared();
+		try (RedisMonitor monitor = new RedisMonitor(redisServer.host(), redisServer.port())) {
+			for (int i = 0; i < 20; i++) {
+				String id = (i % 2 == 0) ? returning : UUID.randomUUID().toString();
+				assertThat(this.api.post("/api/visitors", visit(id)).statusCode()).isEqualTo(200);
+			}
+			await().atMost(Duration.ofSeconds(5)).until(() -> monitor.clientCommands().size() >= 20);
+			assertThat(monitor.clientCommands()).hasSize(20).containsOnly("evalsha");
+		}
+		// Commands a script runs show in commandstats too: every SET, INCR and GET must
+		// come from a script call.
+		Map<String, Long> calls = commandCalls();
+		assertThat(calls.get("evalsha")).isEqualTo(20L);
+		assertThat(calls.get("set")).isEqualTo(20L);
+		assertThat(calls.getOrDefault("incr", 0L) + calls.getOrDefault("get", 0L)).isEqualTo(20L);
+	}
+
+	@Test
+	void refusesAChunkedBodyOver4KiBAndCountsNothing() {
+		byte[] body = visit("a".repeat(5_000)).getBytes(StandardCharsets.US_ASCII);
+		HttpResponse<String> response = this.api.post("/api/visitors",
+				BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body)));
+		assertThat(response.statusCode()).isEqualTo(413);
+		assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+		assertThat(this.redis.keys("*")).isEmpty();
+	}
+
+	@Test
+	void countsNothingForInvalidRequests() {
+		String id = UUID.randomUUID().toString();
+		List<HttpResponse<String>> responses = List.of(this.api.post("/api/visitors", "{\"visitorId\":"),
+				this.api.post("/api/visitors", "{}"), this.api.post("/api/visitors", visit("too-short")),
+				this.api.post("/api/visitors/Not-Valid", visit(id)),
+				this.api.post("/api/visitors/" + "x".repeat(65), visit(id)),
+				this.api.post("/api/visitors", visit(id) + " ".repeat(5_000)),
+				this.api.send(this.api.request("/api/visitors")
+					.header("Content-Type", "text/plain")
+					.POST(BodyPublishers.ofString(id))),
+				this.api.send(this.api.request("/api/visitors").PUT(BodyPublishers.ofString(visit(id)))));
+		assertThat(responses).allSatisfy((response) -> {
+			assertThat(response.statusCode()).isBetween(400, 499);
+			assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+			assertThat(response.body()).doesNotContain("Exception").doesNotContain("\tat ");
+		});
+		assertThat(this.redis.keys("*")).isEmpty();
+	}
+
+	@Test
+	void exposesOnlyHealthAndInfo() {
+		assertThat(this.api.get("/actuator/health").body()).contains("\"status\":\"UP\"");
+		assertThat(this.api.get("/actuator/info").statusCode()).isEqualTo(200);
+		assertThat(List.of("env", "beans", "configprops", "heapdump", "threaddump", "loggers", "metrics", "mappings"))
+			.allSatisfy((endpoint) -> assertThat(this.api.get("/actuator/" + endpoint).statusCode()).isEqualTo(404));
+	}
+
+	private Map<String, Long> commandCalls() {
+		Properties stats = this.redis
+			.execute((RedisCallback<Properties>) (connection) -> connection.serverCommands().info("commandstats"));
+		Map<String, Long> calls = new ConcurrentHashMap<>();
+		stats.forEach((key, value) -> {
+			String command = key.toString().replace("cmdstat_", "");
+			String count = value.toString().replaceAll("^calls=(\\d+),.*$", "$1");
+			calls.put(command, Long.parseLong(count));
+		});
+		return calls;
+	}
+
+}
