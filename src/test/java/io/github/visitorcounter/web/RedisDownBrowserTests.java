@@ -1,0 +1,54 @@
+package io.github.visitorcounter.web;
+
+import java.time.Duration;
+
+import io.github.visitorcounter.Browser;
+import io.github.visitorcounter.RedisServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * With Redis down, the demo page keeps its fallback text and nothing breaks on it.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+@DirtiesContext
+class RedisDownBrowserTests {
+
+	private static final RedisServer redis = RedisServer.start(RedisServer.Options.plain());
+
+	@LocalServerPort
+	private int port;
+
+	@DynamicPropertySource
+	static void redisUrl(DynamicPropertyRegistry registry) {
+		registry.add("spring.data.redis.url", redis::url);
+	}
+
+	@AfterAll
+	static void closeRedis() {
+		redis.close();
+	}
+
+	@Test
+	void demoPageKeepsItsFallbackTextWhileRedisIsDown() {
+		redis.stop();
+		try (Browser browser = new Browser()) {
+			browser.open("http://localhost:" + this.port + "/");
+			browser.wait(Duration.ofSeconds(10)).until((driver) -> !browser.consoleWarnings().isEmpty());
+			assertThat(browser.text("#hero-count")).isEqualTo("…");
+			assertThat(browser.text("#footer-count")).isEqualTo("…");
+			assertThat(browser.consoleWarnings()).singleElement().asString().contains("HTTP 503");
+			assertThat(browser.uncaughtErrors()).isEmpty();
+		}
+	}
+
+}
