@@ -22,12 +22,17 @@ class VisitorConfiguration {
 	}
 
 	@Bean
-	VisitorKeys visitorKeys(VisitorProperties properties) {
+	KeyedHasher keyedHasher(VisitorProperties properties) {
 		if (!properties.hasIdSecret()) {
 			logger.warn("VISITORS_ID_SECRET is not set: visitor ids are hashed with the built-in default key. "
 					+ "Set it to a long random value before going live; changing it later makes every visitor count again.");
 		}
-		return new VisitorKeys(properties.keyPrefix(), new VisitorIdHasher(properties.effectiveIdSecret()));
+		return new KeyedHasher(properties.effectiveIdSecret());
+	}
+
+	@Bean
+	VisitorKeys visitorKeys(VisitorProperties properties, KeyedHasher keyedHasher) {
+		return new VisitorKeys(properties.keyPrefix(), keyedHasher);
 	}
 
 }

@@ -1,10 +1,13 @@
 package io.github.visitorcounter.visitor;
 
-import io.github.visitorcounter.visitor.VisitorCounter.Visit;
+import io.github.visitorcounter.privacy.Client;
+import io.github.visitorcounter.visitor.VisitorCounter.Registration;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Pattern;
 
 import org.springframework.http.CacheControl;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -35,12 +38,23 @@ class VisitorController {
 	}
 
 	@PostMapping(path = { "", "/{counter}" }, consumes = MediaType.APPLICATION_JSON_VALUE)
-	ResponseEntity<VisitResponse> register(@PathVariable(required = false) @Pattern(regexp = COUNTER_NAME,
-			message = COUNTER_NAME_MESSAGE) String counter, @Valid @RequestBody VisitRequest request) {
-		Visit visit = this.visitorCounter.register(orDefault(counter), request.visitorId());
+	ResponseEntity<VisitResponse> register(
+			@PathVariable(required = false) @Pattern(regexp = COUNTER_NAME,
+					message = COUNTER_NAME_MESSAGE) String counter,
+			@Valid @RequestBody VisitRequest request, HttpServletRequest httpRequest) {
+		Registration registration = this.visitorCounter.register(orDefault(counter), request.visitorId(),
+				Client.of(httpRequest));
+		HttpHeaders headers = new HttpHeaders();
+		if (registration.rateLimit() != null) {
+			registration.rateLimit().writeTo(headers);
+		}
+		if (registration.notCountedReason() != null) {
+			headers.set(VisitHeaders.VISIT_NOT_COUNTED, registration.notCountedReason());
+		}
 		return ResponseEntity.ok()
 			.cacheControl(CacheControl.noStore())
-			.body(new VisitResponse(visit.counter(), visit.count(), visit.newVisitor()));
+			.headers(headers)
+			.body(new VisitResponse(registration.counter(), registration.count(), registration.newVisitor()));
 	}
 
 	@GetMapping({ "", "/{counter}" })

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 
+import io.github.visitorcounter.visitor.VisitHeaders;
 import io.github.visitorcounter.visitor.VisitorProperties;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -35,6 +36,8 @@ class AllowedOriginsConfiguration {
 		api.setAllowedOrigins(properties.allowedOrigins());
 		api.setAllowedMethods(List.of(HttpMethod.GET.name(), HttpMethod.POST.name()));
 		api.setAllowedHeaders(List.of(HttpHeaders.CONTENT_TYPE));
+		api.setExposedHeaders(List.of(HttpHeaders.RETRY_AFTER, "RateLimit-Limit", "RateLimit-Remaining",
+				"RateLimit-Reset", VisitHeaders.VISIT_NOT_COUNTED));
 		api.setMaxAge(Duration.ofHours(1));
 		UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
 		source.registerCorsConfiguration("/api/**", api);

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import io.github.visitorcounter.ratelimit.RateLimitExceededException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -49,6 +50,14 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 		HttpHeaders headers = new HttpHeaders();
 		headers.set(HttpHeaders.RETRY_AFTER, STORAGE_RETRY_AFTER_SECONDS);
 		return respond(ProblemType.STORAGE_UNAVAILABLE.problem(), headers);
+	}
+
+	@ExceptionHandler(RateLimitExceededException.class)
+	ResponseEntity<ProblemDetail> handleRateLimited(RateLimitExceededException ex) {
+		HttpHeaders headers = new HttpHeaders();
+		ex.rateLimit().writeTo(headers);
+		headers.set(HttpHeaders.RETRY_AFTER, Long.toString(ex.retryAfterSeconds()));
+		return respond(ProblemType.RATE_LIMITED.problem(), headers);
 	}
 
 	@ExceptionHandler(Exception.class)

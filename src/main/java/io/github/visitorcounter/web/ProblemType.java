@@ -27,6 +27,12 @@ enum ProblemType {
 	NOT_ACCEPTABLE("not-acceptable", "Not acceptable", HttpStatus.NOT_ACCEPTABLE,
 			"The API answers with application/json only."),
 
+	RATE_LIMITED("rate-limited", "Too many requests", HttpStatus.TOO_MANY_REQUESTS,
+			"Too many requests from this address. Retry after the time in the Retry-After header."),
+
+	UNAUTHORIZED("unauthorized", "Unauthorized", HttpStatus.UNAUTHORIZED,
+			"A valid token is required: send it as Authorization: Bearer <token>."),
+
 	PAYLOAD_TOO_LARGE("payload-too-large", "Payload too large", HttpStatus.CONTENT_TOO_LARGE,
 			"The request body must not exceed 4096 bytes."),
 

@@ -18,20 +18,14 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
-import io.github.visitorcounter.ApiClient;
+import io.github.visitorcounter.ApiTestSupport;
 import io.github.visitorcounter.RedisMonitor;
 import io.github.visitorcounter.RedisServer;
-import io.github.visitorcounter.TestRedisConfiguration;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Import;
 import org.springframework.data.redis.core.RedisCallback;
-import org.springframework.data.redis.core.StringRedisTemplate;
 
 import static io.github.visitorcounter.ApiClient.visit;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -40,23 +34,9 @@ import static org.awaitility.Awaitility.await;
 /**
  * The API end to end, over HTTP, against a real Redis.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
-@Import(TestRedisConfiguration.class)
-class VisitorApiTests {
-
-	@LocalServerPort
-	private int port;
-
-	@Autowired
-	private StringRedisTemplate redis;
-
-	private ApiClient api;
-
-	@BeforeEach
-	void setUp() {
-		this.api = new ApiClient(this.port);
-		TestRedisConfiguration.flushAll(this.redis);
-	}
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = { "visitors.rate-limit.enabled=false", "visitors.new-visitor-cap.enabled=false" })
+class VisitorApiTests extends ApiTestSupport {
 
 	@Test
 	void countsEachVisitorExactlyOnceUnderConcurrentLoad() throws Exception {
@@ -156,6 +136,13 @@ class VisitorApiTests {
 		assertThat(this.api.get("/actuator/info").statusCode()).isEqualTo(200);
 		assertThat(List.of("env", "beans", "configprops", "heapdump", "threaddump", "loggers", "metrics", "mappings"))
 			.allSatisfy((endpoint) -> assertThat(this.api.get("/actuator/" + endpoint).statusCode()).isEqualTo(404));
+	}
+
+	@Test
+	void hasNoOwnerApiWithoutAnAdminToken() {
+		assertThat(this.api.get("/api/admin/counters").statusCode()).isEqualTo(404);
+		assertThat(this.api.get("/api/admin/export", "Authorization", "Bearer anything-at-all").statusCode())
+			.isEqualTo(404);
 	}
 
 	private Map<String, Long> commandCalls() {

@@ -1,7 +1,10 @@
 package io.github.visitorcounter.visitor;
 
-import io.github.visitorcounter.visitor.VisitorCounter.Visit;
-import java.util.List;
+import io.github.visitorcounter.privacy.Client;
+import io.github.visitorcounter.ratelimit.RateLimit;
+import io.github.visitorcounter.ratelimit.RateLimitExceededException;
+import io.github.visitorcounter.visitor.VisitorCounter.Registration;
+import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -20,7 +23,9 @@ import org.springframework.test.web.servlet.assertj.MvcTestResult;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.BDDMockito.given;
+import static org.mockito.BDDMockito.then;
 import static org.mockito.Mockito.verifyNoInteractions;
 
 @WebMvcTest(VisitorController.class)
@@ -36,7 +41,8 @@ class VisitorControllerTests {
 
 	@Test
 	void registersAVisitOnTheDefaultCounter() {
-		given(this.visitorCounter.register("default", VISITOR_ID)).willReturn(new Visit("default", 1234, true));
+		given(this.visitorCounter.register(eq("default"), eq(VISITOR_ID), any()))
+			.willReturn(new Registration("default", 1234, true, null, null));
 		MvcTestResult result = post("/api/visitors", body(VISITOR_ID));
 		assertThat(result).hasStatusOk().hasContentType(MediaType.APPLICATION_JSON);
 		assertThat(result).headers().hasSingleValue(HttpHeaders.CACHE_CONTROL, "no-store");
@@ -46,8 +52,8 @@ class VisitorControllerTests {
 
 	@Test
 	void reportsAReturningVisitorOnANamedCounter() {
-		given(this.visitorCounter.register("blog.posts_2-x", VISITOR_ID))
-			.willReturn(new Visit("blog.posts_2-x", 7, false));
+		given(this.visitorCounter.register(eq("blog.posts_2-x"), eq(VISITOR_ID), any()))
+			.willReturn(new Registration("blog.posts_2-x", 7, false, null, null));
 		assertThat(post("/api/visitors/blog.posts_2-x", body(VISITOR_ID))).hasStatusOk()
 			.bodyJson()
 			.isStrictlyEqualTo("""
@@ -57,8 +63,65 @@ class VisitorControllerTests {
 	@ParameterizedTest
 	@ValueSource(strings = { "01ARZ3NDEKTSV4RRFFQ69G5FAV", "V1StGXR8_Z5jdHi6B-myT", "abcdefghijklmnop" })
 	void acceptsUuidsNanoidsAndUlids(String visitorId) {
-		given(this.visitorCounter.register("default", visitorId)).willReturn(new Visit("default", 1, true));
+		given(this.visitorCounter.register(eq("default"), eq(visitorId), any()))
+			.willReturn(new Registration("default", 1, true, null, null));
 		assertThat(post("/api/visitors", body(visitorId))).hasStatusOk();
+	}
+
+	@Test
+	void tellsTheClientItsRequestBudget() {
+		given(this.visitorCounter.register(eq("default"), eq(VISITOR_ID), any()))
+			.willReturn(new Registration("default", 3, true, null, new RateLimit(30, 29, Duration.ofMillis(9_500))));
+		MvcTestResult result = post("/api/visitors", body(VISITOR_ID));
+		assertThat(result).hasStatusOk();
+		assertThat(result).headers()
+			.hasSingleValue("RateLimit-Limit", "30")
+			.hasSingleValue("RateLimit-Remaining", "29")
+			.hasSingleValue("RateLimit-Reset", "10")
+			.doesNotContainHeader(VisitHeaders.VISIT_NOT_COUNTED);
+	}
+
+	@Test
+	void saysWhyAVisitWasNotCounted() {
+		given(this.visitorCounter.register(eq("default"), eq(VISITOR_ID), any()))
+			.willReturn(new Registration("default", 12, false, "new-visitor-cap", null));
+		MvcTestResult result = post("/api/visitors", body(VISITOR_ID));
+		assertThat(result).hasStatusOk().bodyJson().isStrictlyEqualTo("""
+				{"counter":"default","count":12,"newVisitor":false}""");
+		assertThat(result).headers().hasSingleValue(VisitHeaders.VISIT_NOT_COUNTED, "new-visitor-cap");
+	}
+
+	@Test
+	void answersAClientOverItsBudgetWithTooManyRequests() {
+		given(this.visitorCounter.register(any(), any(), any()))
+			.willThrow(new RateLimitExceededException(30, Duration.ofMillis(4_200)));
+		MvcTestResult result = post("/api/visitors", body(VISITOR_ID));
+		assertProblem(result, HttpStatus.TOO_MANY_REQUESTS, "rate-limited");
+		assertThat(result).headers()
+			.hasSingleValue(HttpHeaders.RETRY_AFTER, "5")
+			.hasSingleValue("RateLimit-Limit", "30")
+			.hasSingleValue("RateLimit-Remaining", "0")
+			.hasSingleValue("RateLimit-Reset", "5");
+	}
+
+	@Test
+	void passesTheClientAddressAndHeadersOn() {
+		given(this.visitorCounter.register(any(), any(), any()))
+			.willReturn(new Registration("default", 1, true, null, null));
+		this.mvc.post()
+			.uri("/api/visitors")
+			.contentType(MediaType.APPLICATION_JSON)
+			.header("User-Agent", "curl/8.5.0")
+			.header("DNT", "1")
+			.header("Sec-GPC", "1")
+			.with((request) -> {
+				request.setRemoteAddr("203.0.113.7");
+				return request;
+			})
+			.content(body(VISITOR_ID))
+			.exchange();
+		then(this.visitorCounter).should()
+			.register("default", VISITOR_ID, new Client("203.0.113.7", "curl/8.5.0", true, true));
 	}
 
 	@Test
@@ -157,7 +220,7 @@ class VisitorControllerTests {
 
 	@Test
 	void answersAnUnreachableRedisWithServiceUnavailable() {
-		given(this.visitorCounter.register(any(), any()))
+		given(this.visitorCounter.register(any(), any(), any()))
 			.willThrow(new RedisConnectionFailureException("Unable to connect to Redis"));
 		MvcTestResult result = post("/api/visitors", body(VISITOR_ID));
 		assertProblem(result, HttpStatus.SERVICE_UNAVAILABLE, "storage-unavailable");

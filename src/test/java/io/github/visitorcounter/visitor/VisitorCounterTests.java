@@ -4,9 +4,18 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 
 import io.github.visitorcounter.TestRedisConfiguration;
-import io.github.visitorcounter.visitor.VisitorCounter.Visit;
+import io.github.visitorcounter.privacy.Client;
+import io.github.visitorcounter.privacy.CountingPolicy;
+import io.github.visitorcounter.privacy.PrivacyProperties;
+import io.github.visitorcounter.privacy.PrivacyProperties.BotFilter;
+import io.github.visitorcounter.ratelimit.NewVisitorCapProperties;
+import io.github.visitorcounter.ratelimit.OverBudgetClients;
+import io.github.visitorcounter.ratelimit.RateLimitExceededException;
+import io.github.visitorcounter.ratelimit.RateLimitProperties;
+import io.github.visitorcounter.visitor.VisitorCounter.Registration;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -21,16 +30,34 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
+/**
+ * The storage path against a real Redis: the registration script with its dedupe, budget
+ * and cap.
+ */
 @DataRedisTest
-@EnableConfigurationProperties(VisitorProperties.class)
-@Import({ TestRedisConfiguration.class, VisitorConfiguration.class, VisitorCounter.class })
+@EnableConfigurationProperties({ VisitorProperties.class, PrivacyProperties.class, RateLimitProperties.class,
+		NewVisitorCapProperties.class })
+@Import({ TestRedisConfiguration.class, VisitorConfiguration.class, VisitorCounter.class, CountingPolicy.class,
+		OverBudgetClients.class })
 class VisitorCounterTests {
 
 	private static final String ALICE = "0b6f3c1e-8a4d-4c55-9a0e-1f2e3d4c5b6a";
 
 	private static final String BOB = "01ARZ3NDEKTSV4RRFFQ69G5FAV";
+
+	private static final String ADDRESS = "198.51.100.7";
+
+	private static final Client BROWSER = new Client(ADDRESS, "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0", false,
+			false);
+
+	private static final VisitorProperties DEFAULTS = new VisitorProperties("visitors", null, null, List.of());
+
+	private static final RateLimitProperties NO_BUDGET = new RateLimitProperties(false, 30, Duration.ofSeconds(10));
+
+	private static final NewVisitorCapProperties NO_CAP = new NewVisitorCapProperties(false, 50, Duration.ofHours(1));
 
 	@Autowired
 	private VisitorCounter visitorCounter;
@@ -48,24 +75,24 @@ class VisitorCounterTests {
 
 	@Test
 	void countsANewVisitor() {
-		assertThat(this.visitorCounter.register("default", ALICE)).isEqualTo(new Visit("default", 1, true));
-		assertThat(this.visitorCounter.register("default", BOB)).isEqualTo(new Visit("default", 2, true));
+		assertVisit(this.visitorCounter.register("default", ALICE, BROWSER), 1, true);
+		assertVisit(this.visitorCounter.register("default", BOB, BROWSER), 2, true);
 		assertThat(this.visitorCounter.count("default")).isEqualTo(2);
 	}
 
 	@Test
 	void countsARefreshOnce() {
-		this.visitorCounter.register("default", ALICE);
-		assertThat(this.visitorCounter.register("default", ALICE)).isEqualTo(new Visit("default", 1, false));
-		assertThat(this.visitorCounter.register("default", ALICE)).isEqualTo(new Visit("default", 1, false));
+		this.visitorCounter.register("default", ALICE, BROWSER);
+		assertVisit(this.visitorCounter.register("default", ALICE, BROWSER), 1, false);
+		assertVisit(this.visitorCounter.register("default", ALICE, BROWSER), 1, false);
 		assertThat(this.visitorCounter.count("default")).isEqualTo(1);
 	}
 
 	@Test
 	void keepsCountersIndependent() {
-		this.visitorCounter.register("blog", ALICE);
-		this.visitorCounter.register("blog", BOB);
-		assertThat(this.visitorCounter.register("docs", ALICE)).isEqualTo(new Visit("docs", 1, true));
+		this.visitorCounter.register("blog", ALICE, BROWSER);
+		this.visitorCounter.register("blog", BOB, BROWSER);
+		assertVisit(this.visitorCounter.register("docs", ALICE, BROWSER), 1, true);
 		assertThat(this.visitorCounter.count("blog")).isEqualTo(2);
 		assertThat(this.visitorCounter.count("docs")).isEqualTo(1);
 		assertThat(this.visitorCounter.count("never-hit")).isZero();
@@ -75,53 +102,134 @@ class VisitorCounterTests {
 	void neverDoubleCountsAReplayedScript() {
 		// Lettuce re-sends a command whose reply was lost in a reconnect: the replay must
 		// be harmless.
-		VisitorKeys keys = new VisitorKeys("visitors", new VisitorIdHasher("replay-test-secret-0123456789"));
-		List<String> scriptKeys = List.of(keys.count("default"), keys.seen("default", ALICE));
-		assertThat(this.redis.execute(this.registerVisitScript, scriptKeys, "0")).containsExactly(1L, 1L);
-		assertThat(this.redis.execute(this.registerVisitScript, scriptKeys, "0")).containsExactly(0L, 1L);
+		VisitorKeys keys = new VisitorKeys("visitors", new KeyedHasher("replay-test-secret-0123456789"));
+		List<String> scriptKeys = List.of(keys.count("default"), keys.seen("default", ALICE),
+				keys.requests("default", ADDRESS), keys.newVisitors("default", ADDRESS));
+		Object[] args = { "0", "1", "30", "10000", "50", "3600000", "token-1" };
+		assertThat(this.redis.execute(this.registerVisitScript, scriptKeys, args)).startsWith(1L, 1L, 29L);
+		assertThat(this.redis.execute(this.registerVisitScript, scriptKeys, args)).startsWith(0L, 1L, 29L);
+		assertThat(this.redis.opsForZSet().size(keys.newVisitors("default", ADDRESS))).isOne();
 	}
 
 	@Test
-	void storesDigestsNeverRawIds() {
-		this.visitorCounter.register("default", ALICE);
-		this.visitorCounter.register("blog", BOB);
+	void storesDigestsNeverRawIdsOrAddresses() {
+		this.visitorCounter.register("default", ALICE, BROWSER);
+		this.visitorCounter.register("blog", BOB, BROWSER);
 		Set<String> keys = allKeys();
-		assertThat(keys).hasSize(4)
+		assertThat(keys).hasSize(8)
 			.contains("visitors:{default}:count", "visitors:{blog}:count")
-			.allSatisfy((key) -> assertThat(key).doesNotContain(ALICE).doesNotContain(BOB))
-			.filteredOn((key) -> key.contains(":seen:"))
-			.allSatisfy((key) -> assertThat(key).matches("visitors:\\{(default|blog)\\}:seen:[A-Za-z0-9_-]{22}"));
-		assertThat(keys).allSatisfy((key) -> assertThat(this.redis.opsForValue().get(key)).doesNotContain(ALICE));
+			.allSatisfy((key) -> assertThat(key).doesNotContain(ALICE).doesNotContain(BOB).doesNotContain(ADDRESS))
+			.filteredOn((key) -> !key.endsWith(":count"))
+			.allSatisfy((key) -> assertThat(key)
+				.matches("visitors:\\{(default|blog)\\}:(seen|requests|new):[A-Za-z0-9_-]{22}"));
+		assertThat(keys).filteredOn((key) -> key.contains(":seen:") || key.endsWith(":count"))
+			.allSatisfy((key) -> assertThat(this.redis.opsForValue().get(key)).doesNotContain(ALICE));
 	}
 
 	@Test
 	void keepsSeenKeysForeverByDefault() {
-		this.visitorCounter.register("default", ALICE);
-		assertThat(allKeys()).allSatisfy((key) -> assertThat(this.redis.getExpire(key)).isEqualTo(-1));
+		this.visitorCounter.register("default", ALICE, BROWSER);
+		assertThat(allKeys()).filteredOn((key) -> key.contains(":seen:") || key.endsWith(":count"))
+			.hasSize(2)
+			.allSatisfy((key) -> assertThat(this.redis.getExpire(key)).isEqualTo(-1));
 	}
 
 	@Test
 	void countsAVisitorAgainOnceItsDedupeWindowExpired() {
-		VisitorProperties oneSecondWindow = new VisitorProperties("visitors", Duration.ofSeconds(1), null, List.of());
-		VisitorCounter counter = new VisitorCounter(this.redis, this.registerVisitScript,
-				new VisitorKeys("visitors", new VisitorIdHasher(oneSecondWindow.effectiveIdSecret())), oneSecondWindow);
-		assertThat(counter.register("default", ALICE).newVisitor()).isTrue();
-		assertThat(counter.register("default", ALICE).newVisitor()).isFalse();
+		VisitorCounter counter = counter(new VisitorProperties("visitors", Duration.ofSeconds(1), null, List.of()),
+				NO_BUDGET, NO_CAP);
+		assertThat(counter.register("default", ALICE, BROWSER).newVisitor()).isTrue();
+		assertThat(counter.register("default", ALICE, BROWSER).newVisitor()).isFalse();
 		String seenKey = allKeys().stream().filter((key) -> key.contains(":seen:")).findFirst().orElseThrow();
 		assertThat(this.redis.getExpire(seenKey)).isBetween(0L, 1L);
 		assertThat(this.redis.getExpire("visitors:{default}:count")).isEqualTo(-1);
 		await().atMost(Duration.ofSeconds(5)).until(() -> !Boolean.TRUE.equals(this.redis.hasKey(seenKey)));
-		assertThat(counter.register("default", ALICE)).isEqualTo(new Visit("default", 2, true));
+		assertVisit(counter.register("default", ALICE, BROWSER), 2, true);
 	}
 
 	@Test
 	void usesTheConfiguredKeyPrefix() {
-		VisitorProperties properties = new VisitorProperties("site-a", null, "a-secret-of-sixteen-chars", List.of());
-		VisitorCounter counter = new VisitorCounter(this.redis, this.registerVisitScript,
-				new VisitorKeys(properties.keyPrefix(), new VisitorIdHasher(properties.effectiveIdSecret())),
-				properties);
-		counter.register("default", ALICE);
+		VisitorCounter counter = counter(new VisitorProperties("site-a", null, "a-secret-of-sixteen-chars", List.of()),
+				NO_BUDGET, NO_CAP);
+		counter.register("default", ALICE, BROWSER);
 		assertThat(allKeys()).hasSize(2).allSatisfy((key) -> assertThat(key).startsWith("site-a:{default}:"));
+	}
+
+	@Test
+	void refusesRequestsOverTheBudgetAndCountsNothing() {
+		VisitorCounter counter = counter(DEFAULTS, new RateLimitProperties(true, 3, Duration.ofSeconds(10)), NO_CAP);
+		for (int remaining = 2; remaining >= 0; remaining--) {
+			Registration registration = counter.register("default", UUID.randomUUID().toString(), BROWSER);
+			assertThat(registration.rateLimit().limit()).isEqualTo(3);
+			assertThat(registration.rateLimit().remaining()).isEqualTo(remaining);
+			assertThat(registration.rateLimit().reset()).isBetween(Duration.ofSeconds(9), Duration.ofSeconds(10));
+		}
+		assertThatExceptionOfType(RateLimitExceededException.class)
+			.isThrownBy(() -> counter.register("default", ALICE, BROWSER))
+			.satisfies((ex) -> assertThat(ex.retryAfterSeconds()).isBetween(9L, 10L));
+		assertThat(counter.count("default")).isEqualTo(3);
+		Client otherAddress = new Client("198.51.100.8", BROWSER.userAgent(), false, false);
+		assertVisit(counter.register("default", ALICE, otherAddress), 4, true);
+	}
+
+	@Test
+	void answersAClientOverItsBudgetWithoutAskingRedisAgain() {
+		VisitorCounter counter = counter(DEFAULTS, new RateLimitProperties(true, 1, Duration.ofSeconds(10)), NO_CAP);
+		counter.register("default", ALICE, BROWSER);
+		assertThatExceptionOfType(RateLimitExceededException.class)
+			.isThrownBy(() -> counter.register("default", ALICE, BROWSER));
+		TestRedisConfiguration.flushAll(this.redis);
+		assertThatExceptionOfType(RateLimitExceededException.class)
+			.isThrownBy(() -> counter.register("default", ALICE, BROWSER));
+	}
+
+	@Test
+	void stopsCountingNewVisitorsPastTheCapButStillAnswers() {
+		VisitorCounter counter = counter(DEFAULTS, NO_BUDGET,
+				new NewVisitorCapProperties(true, 2, Duration.ofHours(1)));
+		assertVisit(counter.register("default", ALICE, BROWSER), 1, true);
+		assertVisit(counter.register("default", BOB, BROWSER), 2, true);
+		Registration capped = counter.register("default", UUID.randomUUID().toString(), BROWSER);
+		assertVisit(capped, 2, false);
+		assertThat(capped.notCountedReason()).isEqualTo("new-visitor-cap");
+		Registration returning = counter.register("default", ALICE, BROWSER);
+		assertVisit(returning, 2, false);
+		assertThat(returning.notCountedReason()).isNull();
+		assertThat(allKeys()).filteredOn((key) -> key.contains(":seen:")).hasSize(2);
+	}
+
+	@Test
+	void answersButDoesNotCountAVisitThePolicyRules() {
+		Client crawler = new Client(ADDRESS, "Mozilla/5.0 (compatible; Googlebot/2.1)", false, false);
+		Registration registration = this.visitorCounter.register("default", ALICE, crawler);
+		assertVisit(registration, 0, false);
+		assertThat(registration.notCountedReason()).isEqualTo("bot");
+		assertThat(allKeys()).noneMatch((key) -> key.contains(":seen:") || key.endsWith(":count"));
+	}
+
+	@Test
+	void letsLimiterStateExpire() {
+		VisitorCounter counter = counter(DEFAULTS, new RateLimitProperties(true, 5, Duration.ofSeconds(10)),
+				new NewVisitorCapProperties(true, 5, Duration.ofMinutes(30)));
+		counter.register("default", ALICE, BROWSER);
+		Set<String> keys = allKeys();
+		String requests = keys.stream().filter((key) -> key.contains(":requests:")).findFirst().orElseThrow();
+		String newVisitors = keys.stream().filter((key) -> key.contains(":new:")).findFirst().orElseThrow();
+		assertThat(this.redis.getExpire(requests)).isBetween(1L, 10L);
+		assertThat(this.redis.getExpire(newVisitors)).isBetween(1L, 1800L);
+	}
+
+	private VisitorCounter counter(VisitorProperties properties, RateLimitProperties rateLimit,
+			NewVisitorCapProperties newVisitorCap) {
+		PrivacyProperties privacy = new PrivacyProperties(false, new BotFilter(true, List.of("bot")), List.of());
+		return new VisitorCounter(this.redis, this.registerVisitScript,
+				new VisitorKeys(properties.keyPrefix(), new KeyedHasher(properties.effectiveIdSecret())), properties,
+				new CountingPolicy(privacy), new OverBudgetClients(), rateLimit, newVisitorCap);
+	}
+
+	private static void assertVisit(Registration registration, long count, boolean newVisitor) {
+		assertThat(registration.count()).as("count").isEqualTo(count);
+		assertThat(registration.newVisitor()).as("newVisitor").isEqualTo(newVisitor);
 	}
 
 	private Set<String> allKeys() {

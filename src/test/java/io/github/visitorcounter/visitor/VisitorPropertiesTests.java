@@ -87,6 +87,9 @@ class VisitorPropertiesTests {
 			visitors.id-secret=short                       | visitors.idSecret
 			visitors.allowed-origins=https://site.example/ | visitors.allowedOrigins[0]
 			visitors.allowed-origins=*                     | visitors.allowedOrigins[0]
+			visitors.excluded-ips=192.0.2.0/24,intranet    | visitors.excludedIps[1]
+			visitors.rate-limit.requests=0                 | visitors.rate-limit.requests
+			visitors.new-visitor-cap.window=0s             | visitors.new-visitor-cap.window
 			""")
 	void refusesToStartWithAnInvalidSettingAndNamesIt(String setting, String property, CapturedOutput output) {
 		assertThatException()

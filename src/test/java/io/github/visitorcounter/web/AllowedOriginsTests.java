@@ -4,43 +4,22 @@ import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.util.UUID;
 
-import io.github.visitorcounter.ApiClient;
-import io.github.visitorcounter.TestRedisConfiguration;
-import org.junit.jupiter.api.BeforeEach;
+import io.github.visitorcounter.ApiTestSupport;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Import;
-import org.springframework.data.redis.core.StringRedisTemplate;
 
 import static io.github.visitorcounter.ApiClient.visit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = "visitors.allowed-origins=https://site.example,http://localhost:4000")
-@Import(TestRedisConfiguration.class)
-class AllowedOriginsTests {
+class AllowedOriginsTests extends ApiTestSupport {
 
 	private static final String ALLOWED = "https://site.example";
 
 	private static final String FOREIGN = "https://evil.example";
-
-	@LocalServerPort
-	private int port;
-
-	@Autowired
-	private StringRedisTemplate redis;
-
-	private ApiClient api;
-
-	@BeforeEach
-	void setUp() {
-		this.api = new ApiClient(this.port);
-		TestRedisConfiguration.flushAll(this.redis);
-	}
 
 	@Test
 	void answersThePreflightOfAnAllowedOrigin() {

@@ -21,7 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * How the embeddable script and the demo page are served.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = { "visitors.rate-limit.enabled=false", "visitors.new-visitor-cap.enabled=false" })
 @Import(TestRedisConfiguration.class)
 class EmbedScriptTests {
 

@@ -4,11 +4,11 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class VisitorIdHasherTests {
+class KeyedHasherTests {
 
 	private static final String VISITOR_ID = "0b6f3c1e-8a4d-4c55-9a0e-1f2e3d4c5b6a";
 
-	private final VisitorIdHasher hasher = new VisitorIdHasher("a-test-secret-0123456789");
+	private final KeyedHasher hasher = new KeyedHasher("a-test-secret-0123456789");
 
 	@Test
 	void digestsToA128BitBase64UrlString() {
@@ -17,7 +17,7 @@ class VisitorIdHasherTests {
 
 	@Test
 	void givesTheSameDigestForTheSameIdAndSecret() {
-		assertThat(new VisitorIdHasher("a-test-secret-0123456789").digest(VISITOR_ID))
+		assertThat(new KeyedHasher("a-test-secret-0123456789").digest(VISITOR_ID))
 			.isEqualTo(this.hasher.digest(VISITOR_ID));
 	}
 
@@ -28,7 +28,7 @@ class VisitorIdHasherTests {
 
 	@Test
 	void givesDifferentDigestsForDifferentSecrets() {
-		assertThat(new VisitorIdHasher("another-secret-0123456789").digest(VISITOR_ID))
+		assertThat(new KeyedHasher("another-secret-0123456789").digest(VISITOR_ID))
 			.isNotEqualTo(this.hasher.digest(VISITOR_ID));
 	}
 
@@ -36,7 +36,7 @@ class VisitorIdHasherTests {
 	void matchesAKnownHmacSha256Vector() {
 		// HMAC-SHA256("key", "The quick brown fox jumps over the lazy dog") starts
 		// f7bc83f430538424b13298e6aa6fb143
-		assertThat(new VisitorIdHasher("key").digest("The quick brown fox jumps over the lazy dog"))
+		assertThat(new KeyedHasher("key").digest("The quick brown fox jumps over the lazy dog"))
 			.isEqualTo("97yD9DBThCSxMpjmqm-xQw");
 	}
 

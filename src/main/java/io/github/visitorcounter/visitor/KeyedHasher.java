@@ -10,14 +10,15 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Turns a visitor id into the digest that stands for it in Redis, so raw ids are never
- * stored.
+ * Turns a visitor id or a client address into the digest that stands for it in Redis, so
+ * neither is ever stored raw.
  * <p>
- * The digest is the HMAC-SHA256 of the id keyed by the configured secret, truncated to
+ * The digest is the HMAC-SHA256 of the value keyed by the configured secret, truncated to
  * 128 bits and base64url-encoded (22 characters): long enough that collisions never
- * matter for a counter, short enough to keep every dedupe key small.
+ * matter for a counter, short enough to keep every dedupe key small, and keyed so that
+ * nobody without the secret can hash every IPv4 address to reverse one.
  */
-class VisitorIdHasher {
+public class KeyedHasher {
 
 	private static final String ALGORITHM = "HmacSHA256";
 
@@ -27,7 +28,7 @@ class VisitorIdHasher {
 
 	private final Mac prototype;
 
-	VisitorIdHasher(String secret) {
+	KeyedHasher(String secret) {
 		try {
 			this.prototype = Mac.getInstance(ALGORITHM);
 			this.prototype.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), ALGORITHM));
@@ -37,8 +38,8 @@ class VisitorIdHasher {
 		}
 	}
 
-	String digest(String visitorId) {
-		byte[] hmac = newMac().doFinal(visitorId.getBytes(StandardCharsets.US_ASCII));
+	public String digest(String value) {
+		byte[] hmac = newMac().doFinal(value.getBytes(StandardCharsets.UTF_8));
 		return ENCODER.encodeToString(Arrays.copyOf(hmac, DIGEST_BYTES));
 	}
 

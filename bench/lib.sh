@@ -1,0 +1,194 @@
+# Shared helpers for the bench/*.sh scripts (sourced, not run).
+# Everything started here is recorded in BENCH_PIDS and stopped by pid in bench_cleanup (trap on EXIT).
+
+set -euo pipefail
+
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO_ROOT=$(cd "$BENCH_DIR/.." && pwd)
+JAVA=${JAVA:-java}
+NODE=${NODE:-node}
+REDIS_SERVER=${REDIS_SERVER:-redis-server}
+WRK=${WRK:-wrk}
+WRK_THREADS=${WRK_THREADS:-1}
+WRK_CONNECTIONS=${WRK_CONNECTIONS:-32}
+CLK_TCK=$(getconf CLK_TCK)
+BENCH_TMP=$(mktemp -d /tmp/bench.XXXXXX)
+BENCH_PIDS=()
+export BENCH_DIR
+
+bench_cleanup() {
+	local pid
+	for pid in "${BENCH_PIDS[@]:-}"; do
+		[ -n "$pid" ] && kill "$pid" 2>/dev/null || true
+	done
+	for pid in "${BENCH_PIDS[@]:-}"; do
+		[ -z "$pid" ] && continue
+		for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+		kill -9 "$pid" 2>/dev/null || true
+	done
+	[ -n "${KEEP_TMP:-}" ] || rm -rf "$BENCH_TMP"
+}
+trap bench_cleanup EXIT
+trap 'exit 130' INT TERM
+
+log() { echo "# $*" >&2; }
+
+# The JVM flags from bench/jvm-flags unless JVM_FLAGS is set.
+jvm_flags() {
+	if [ -n "${JVM_FLAGS:-}" ]; then echo "$JVM_FLAGS"; else grep -v '^\s*#' "$BENCH_DIR/jvm-flags" | sed 's/#.*//' | xargs; fi
+}
+
+# The app jar: $1, else $APP_JAR, else target/visitor-counter-*.jar (not *.original) under the repo root.
+find_jar() {
+	local jar=${1:-${APP_JAR:-}}
+	if [ -z "$jar" ]; then
+		jar=$(ls "$REPO_ROOT"/target/visitor-counter-*.jar 2>/dev/null | grep -v '\.original$' | head -1 || true)
+	fi
+	[ -n "$jar" ] && [ -f "$jar" ] || { echo "app jar not found (give it as argument or APP_JAR)" >&2; exit 2; }
+	(cd "$(dirname "$jar")" && echo "$PWD/$(basename "$jar")")
+}
+
+free_port() {
+	local p
+	for _ in $(seq 1 200); do
+		p=$((20000 + RANDOM % 20000))
+		if ! (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null; then echo "$p"; return; fi
+	done
+	echo "no free port" >&2; exit 2
+}
+
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+
+# start_redis VAR: starts a throwaway redis-server (no persistence), sets VAR_PORT and VAR_PID.
+start_redis() {
+	local name=$1 port dir
+	port=$(free_port); dir="$BENCH_TMP/redis-$port"; mkdir -p "$dir"
+	"$REDIS_SERVER" --port "$port" --bind 127.0.0.1 --save '' --appendonly no --dir "$dir" \
+		--daemonize no --logfile "$dir/redis.log" &
+	local pid=$!; BENCH_PIDS+=("$pid")
+	for _ in $(seq 1 100); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.05; done
+	redis-cli -p "$port" ping >/dev/null || { echo "redis did not start" >&2; exit 1; }
+	printf -v "${name}_PORT" '%s' "$port"; printf -v "${name}_PID" '%s' "$pid"
+	log "redis $name pid=$pid port=$port"
+}
+
+rcli() { local port=$1; shift; redis-cli -p "$port" "$@"; }
+
+# start_app VAR JAR REDIS_PORT [extra env assignments...]: sets VAR_PORT, VAR_PID, VAR_URL, VAR_START_MS.
+start_app() {
+	local name=$1 jar=$2 rport=$3; shift 3
+	local port; port=$(free_port)
+	local flags; flags=$(jvm_flags)
+	local start; start=$(now_ms)
+	# shellcheck disable=SC2086
+	env REDIS_URL="redis://127.0.0.1:$rport" SERVER_PORT="$port" "$@" \
+		"$JAVA" $flags ${JAVA_EXTRA_FLAGS:-} -jar "$jar" >"$BENCH_TMP/$name.log" 2>&1 &
+	local pid=$!; BENCH_PIDS+=("$pid")
+	printf -v "${name}_PORT" '%s' "$port"; printf -v "${name}_PID" '%s' "$pid"
+	printf -v "${name}_URL" '%s' "http://127.0.0.1:$port"; printf -v "${name}_START_MS" '%s' "$start"
+	log "app $name pid=$pid port=$port java=$JAVA flags=$flags ${JAVA_EXTRA_FLAGS:-}"
+}
+
+# start_peer VAR PEER_DIR REDIS_PORT: the Node.js reference peer (COUNTER_MODE=setnx unless PEER_MODE is set).
+start_peer() {
+	local name=$1 dir=$2 rport=$3
+	local port; port=$(free_port)
+	local start; start=$(now_ms)
+	(cd "$dir" && exec env PORT="$port" HOST=127.0.0.1 REDIS_URL="redis://127.0.0.1:$rport" \
+		COUNTER_MODE="${PEER_MODE:-setnx}" "$NODE" server.js) >"$BENCH_TMP/$name.log" 2>&1 &
+	local pid=$!; BENCH_PIDS+=("$pid")
+	printf -v "${name}_PORT" '%s' "$port"; printf -v "${name}_PID" '%s' "$pid"
+	printf -v "${name}_URL" '%s' "http://127.0.0.1:$port"; printf -v "${name}_START_MS" '%s' "$start"
+	log "peer $name pid=$pid port=$port dir=$dir"
+}
+
+# post URL ID: one POST, prints the HTTP status.
+post() {
+	curl -s -o /dev/null -w '%{http_code}' --max-time 2 -H 'Content-Type: application/json' \
+		-d "{\"visitorId\":\"$2\"}" "$1/api/visitors" 2>/dev/null || true
+}
+
+# wait_ready URL PID [timeout_s]: polls POST every ~20 ms until 200; prints ms since the service's start.
+wait_ready() {
+	local url=$1 pid=$2 timeout=${3:-60} deadline code
+	deadline=$(( $(now_ms) + timeout * 1000 ))
+	while [ "$(now_ms)" -lt "$deadline" ]; do
+		kill -0 "$pid" 2>/dev/null || { echo "service pid $pid died" >&2; return 1; }
+		code=$(post "$url" "readiness-probe-000000")
+		[ "$code" = 200 ] && return 0
+		sleep 0.02
+	done
+	echo "service at $url not ready after ${timeout}s" >&2; return 1
+}
+
+# "total idle" ticks of the whole machine from /proc/stat (idle includes iowait).
+host_ticks() { awk '$1 == "cpu" { t = 0; for (i = 2; i <= NF; i++) t += $i; print t, $5 + $6; exit }' /proc/stat; }
+
+# The machine's busy share (% of all cores) over one second.
+host_busy_1s() { local a b; a=$(host_ticks); sleep 1; b=$(host_ticks); awk -v a="$a" -v b="$b" 'BEGIN { split(a, x); split(b, y); printf "%.0f", 100 * ((y[1] - y[2]) - (x[1] - x[2])) / (y[1] - x[1]) }'; }
+
+# CPU ticks (user+system) of a pid, from /proc/<pid>/stat (fields 14 and 15, after the "(comm)").
+cpu_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; }
+
+# pre_register URL PREFIX N: registers the returning-visitor pool (ids as in bench/wrk/common.lua) with one curl
+# process (keep-alive, sequential). Prints nothing; fails if a request fails.
+pre_register() {
+	local url=$1 prefix=$2 n=$3 cfg="$BENCH_TMP/prereg.curl"
+	awk -v url="$url" -v p="$prefix" -v n="$n" 'BEGIN {
+		for (i = 0; i < n; i++) {
+			if (i > 0) print "next"
+			printf "url = \"%s/api/visitors\"\nheader = \"Content-Type: application/json\"\n", url
+			printf "data = \"{\\\"visitorId\\\":\\\"%s-pool-%010d\\\"}\"\noutput = \"/dev/null\"\nfail\n", p, i
+		}
+	}' >"$cfg"
+	curl -s -K "$cfg" --max-time 120
+}
+
+# The returning-visitor id of pool slot I (same format as pool_id() in bench/wrk/common.lua).
+pool_id() { printf '%s-pool-%010d' "$1" "$2"; }
+
+# run_wrk URL SCRIPT DURATION PID [key=value env for the Lua script...]
+# Runs wrk, prints "rps=.. p50_ms=.. p99_ms=.. errors=.. requests=.. cpu_pct=.. redis_cpu_pct=.."
+# cpu_pct: CPU time of PID (all its threads) over wall time, in % of one core (max 100 x cores); pid "-" = unknown.
+# redis_cpu_pct: the same for $BENCH_REDIS_PID if set. host_busy_pct: the whole machine's busy share (% of all
+# cores), to spot other load on the machine.
+run_wrk() {
+	local url=$1 script=$2 duration=$3 pid=$4; shift 4
+	local out="$BENCH_TMP/wrk.out" t0 t1 c0 c1
+	local rpid=${BENCH_REDIS_PID:-} r0=0 r1=0
+	[ -n "$rpid" ] && r0=$(cpu_ticks "$rpid")
+	local h0 h1; h0=$(host_ticks)
+	c0=0; [ "$pid" != - ] && c0=$(cpu_ticks "$pid"); t0=$(date +%s%N)
+	env BENCH_THREADS="$WRK_THREADS" "$@" BENCH_DIR="$BENCH_DIR" timeout $((duration + 30)) "$WRK" -t"$WRK_THREADS" -c"$WRK_CONNECTIONS" \
+		-d"${duration}s" --timeout 5s -s "$BENCH_DIR/wrk/$script" "$url/api/visitors" >"$out" 2>&1 || true
+	t1=$(date +%s%N); c1=0; [ "$pid" != - ] && c1=$(cpu_ticks "$pid")
+	[ -n "$rpid" ] && r1=$(cpu_ticks "$rpid")
+	h1=$(host_ticks)
+	local line; line=$(grep '^WRK ' "$out" | tail -1 || true)
+	if [ -z "$line" ]; then echo "wrk failed:" >&2; cat "$out" >&2; echo "rps=0 p50_ms=NA p99_ms=NA errors=NA requests=0 cpu_pct=NA redis_cpu_pct=NA"; return; fi
+	local cpu; cpu=$(awk -v c=$((c1 - c0)) -v hz="$CLK_TCK" -v ns=$((t1 - t0)) 'BEGIN { printf "%.0f", 100 * c / hz / (ns / 1e9) }')
+	local rcpu; rcpu=$(awk -v c=$((r1 - r0)) -v hz="$CLK_TCK" -v ns=$((t1 - t0)) 'BEGIN { printf "%.0f", 100 * c / hz / (ns / 1e9) }')
+	[ -n "$rpid" ] || rcpu=NA
+	[ "$pid" != - ] || cpu=NA
+	local host; host=$(awk -v a="$h0" -v b="$h1" 'BEGIN { split(a, x); split(b, y); printf "%.0f", 100 * ((y[1] - y[2]) - (x[1] - x[2])) / (y[1] - x[1]) }')
+	echo "${line#WRK } cpu_pct=$cpu redis_cpu_pct=$rcpu host_busy_pct=$host"
+}
+
+# field NAME LINE: the value of NAME=... in a key=value line.
+field() { tr ' ' '\n' <<<"$2" | awk -F= -v k="$1" '$1 == k { print $2 }'; }
+
+median() { tr ' ' '\n' | grep -v '^$' | grep -v NA | sort -g | awk '{ a[NR] = $1 } END { if (NR == 0) print "NA"; else if (NR % 2) print a[(NR + 1) / 2]; else printf "%.2f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+
+# stop_pid PID: SIGTERM, wait up to 10 s, then SIGKILL (only pids this script started).
+stop_pid() {
+	local pid=$1
+	kill "$pid" 2>/dev/null || return 0
+	for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+	kill -9 "$pid" 2>/dev/null || true
+}
+
+# count_of URL: the count the service reports on GET /api/visitors.
+count_of() { curl -s --max-time 2 "$1/api/visitors" | sed -n 's/.*"count":\([0-9]*\).*/\1/p'; }
+
+# info_field PORT SECTION NAME: one value from INFO.
+info_field() { redis-cli -p "$1" info "$2" | tr -d '\r' | awk -F: -v k="$3" '$1 == k { print $2 }'; }

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# bench/profile.sh — JFR profile of the app under POST load (new visitors), after a warm-up.
+#
+# How: a throwaway redis-server on a free port and the app jar with bench/jvm-flags on $JAVA (JDK 21+ for
+# `jfr view`); WARMUP_SECONDS (60) of new-visitor POSTs with wrk, then `jcmd <pid> JFR.start settings=profile
+# duration=PROFILE_SECONDS` (30) while the same load runs; then prints `jfr summary` and the JFR views
+# hot-methods, allocation-by-class, gc and the thread-level CPU (thread-cpu-load), and keeps the recording at
+# $JFR_FILE (default /tmp/visitor-counter.jfr). SCENARIO=returning|mix|get profiles another scenario.
+# Usage (repo root): JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java bench/profile.sh [app.jar]
+
+source "$(dirname "$0")/lib.sh"
+
+JAR=$(find_jar "${1:-}")
+WARMUP_SECONDS=${WARMUP_SECONDS:-60}
+PROFILE_SECONDS=${PROFILE_SECONDS:-30}
+SCENARIO=${SCENARIO:-new}
+JFR_FILE=${JFR_FILE:-/tmp/visitor-counter.jfr}
+JDK_BIN=$(dirname "$(readlink -f "$(command -v "$JAVA")")")
+POOL=1000
+RUN=p$RANDOM$RANDOM
+
+start_redis REDIS
+export BENCH_REDIS_PID=$REDIS_PID
+start_app APP "$JAR" "$REDIS_PORT"
+wait_ready "$APP_URL" "$APP_PID" 120
+pre_register "$APP_URL" "$RUN" "$POOL"
+echo "warmup $(run_wrk "$APP_URL" "$SCENARIO.lua" "$WARMUP_SECONDS" "$APP_PID" BENCH_PREFIX="${RUN}w" BENCH_POOL_PREFIX="$RUN")"
+rm -f "$JFR_FILE"
+"$JDK_BIN/jcmd" "$APP_PID" JFR.start name=bench settings=profile duration="${PROFILE_SECONDS}s" filename="$JFR_FILE" >&2
+echo "profiled $(run_wrk "$APP_URL" "$SCENARIO.lua" "$PROFILE_SECONDS" "$APP_PID" BENCH_PREFIX="${RUN}p" BENCH_POOL_PREFIX="$RUN")"
+for _ in $(seq 1 50); do [ -s "$JFR_FILE" ] && break; sleep 0.2; done
+sleep 1
+"$JDK_BIN/jfr" summary "$JFR_FILE"
+for view in hot-methods allocation-by-class gc thread-cpu-load; do
+	"$JDK_BIN/jfr" view --width 200 "$view" "$JFR_FILE" || true
+done

@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# bench/run.sh — HTTP throughput/latency of the app, optionally side by side with a second service (the
+# Node.js reference peer).
+#
+# What it measures, per scenario and service: requests/s, p50 and p99 latency (wrk's), errors (HTTP >= 400
+# plus socket errors), and the CPU share of the service process (and of Redis) during the run, from
+# /proc/<pid>/stat utime+stime over wall time, in % of ONE core (the machine's maximum is 100 x cores).
+#
+# How:
+#   1. starts a throwaway redis-server on a free port (no persistence), the app jar with the production JVM
+#      flags from bench/jvm-flags (JDK from $JAVA), and, if PEER_DIR is given, the Node.js peer
+#      (`node server.js`, COUNTER_MODE=setnx) on the same Redis (it uses different keys). PEER_URL instead
+#      points at a service you started yourself (then its CPU is reported only if PEER_PID is given);
+#   2. pre-registers a pool of POOL (1000) returning visitors in each service;
+#   3. warms each service up with repeated WARMUP_SECONDS (5 s) wrk runs of the mix scenario until two
+#      consecutive runs are within 5% of each other, after at least WARMUP_MIN (4) runs (a JVM that is still
+#      compiling can look "stable" at a low rate for two runs), at most WARMUP_MAX (12) runs;
+#   4. runs the scenarios REPEATS times (3), each DURATION seconds (10), interleaving the services (app then
+#      peer on odd repeats, peer then app on even ones):
+#        new        every POST a visitor never seen before
+#        returning  every POST a visitor from the pre-registered pool (random)
+#        get        GET /api/visitors
+#        mix        80% returning, 10% new, 10% GET
+#      wrk: WRK_THREADS (1) threads, WRK_CONNECTIONS (32) connections; load generator, Redis and the services
+#      share the machine's cores;
+#   5. prints one line per run (repeat=N ...), then one summary line per scenario and service with the
+#      medians (errors summed) and, with a peer, the app/peer ratio; stops everything it started, by pid.
+#
+# Usage (from the repo root):
+#   bench/run.sh [path/to/app.jar]          # default: target/visitor-counter-*.jar
+#   JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java PEER_DIR=/tmp/node-counter bench/run.sh
+# Env: JAVA, JVM_FLAGS (replaces bench/jvm-flags), JAVA_EXTRA_FLAGS (added to them), APP_ENV (extra
+# "K=V K=V" environment for the app), PEER_DIR, PEER_URL, PEER_PID, PEER_MODE, SCENARIOS, DURATION, REPEATS,
+# WARMUP_SECONDS, WARMUP_MAX, POOL, WRK_THREADS, WRK_CONNECTIONS.
+# Output lines on stdout; progress on stderr (lines starting with '#').
+
+source "$(dirname "$0")/lib.sh"
+
+JAR=$(find_jar "${1:-}")
+SCENARIOS=${SCENARIOS:-new returning get mix}
+DURATION=${DURATION:-10}
+REPEATS=${REPEATS:-3}
+WARMUP_SECONDS=${WARMUP_SECONDS:-5}
+WARMUP_MAX=${WARMUP_MAX:-12}
+WARMUP_MIN=${WARMUP_MIN:-4}
+POOL=${POOL:-1000}
+RUN=r$(date +%s)$RANDOM
+
+log "host busy before starting (should be ~0): $(host_busy_1s)%"
+start_redis REDIS
+export BENCH_REDIS_PID=$REDIS_PID
+# shellcheck disable=SC2086
+start_app APP "$JAR" "$REDIS_PORT" ${APP_ENV:-}
+SERVICES=(app)
+SVC_URL[0]=$APP_URL; SVC_PID[0]=$APP_PID
+if [ -n "${PEER_DIR:-}" ]; then
+	start_peer PEER "$PEER_DIR" "$REDIS_PORT"
+	SERVICES+=(peer); SVC_URL[1]=$PEER_URL; SVC_PID[1]=$PEER_PID
+elif [ -n "${PEER_URL:-}" ]; then
+	SERVICES+=(peer); SVC_URL[1]=$PEER_URL; SVC_PID[1]=${PEER_PID:--}
+fi
+
+for i in "${!SERVICES[@]}"; do
+	pid=${SVC_PID[$i]}; [ "$pid" = - ] && pid=$$
+	wait_ready "${SVC_URL[$i]}" "$pid" 120
+	log "${SERVICES[$i]} ready at ${SVC_URL[$i]}"
+	pre_register "${SVC_URL[$i]}" "$RUN" "$POOL"
+done
+
+for i in "${!SERVICES[@]}"; do
+	prev=0
+	for n in $(seq 1 "$WARMUP_MAX"); do
+		line=$(run_wrk "${SVC_URL[$i]}" mix.lua "$WARMUP_SECONDS" "${SVC_PID[$i]}" \
+			BENCH_PREFIX="${RUN}w$n" BENCH_POOL_PREFIX="$RUN" BENCH_POOL="$POOL")
+		rps=$(field rps "$line")
+		log "warm-up ${SERVICES[$i]} run $n: $line"
+		if [ "$n" -ge "$WARMUP_MIN" ] && awk -v a="$prev" -v b="$rps" 'BEGIN { d = (a - b) / a; exit !(d < 0.05 && d > -0.05) }'; then
+			break
+		fi
+		prev=$rps
+	done
+	echo "warmup service=${SERVICES[$i]} runs=$n last_rps=$rps"
+done
+
+log "host busy before the runs (other load on the machine skews results): $(host_busy_1s)%"
+RESULTS="$BENCH_TMP/results"
+: >"$RESULTS"
+for r in $(seq 1 "$REPEATS"); do
+	order=("${!SERVICES[@]}")
+	if [ $((r % 2)) -eq 0 ]; then order=($(printf '%s\n' "${!SERVICES[@]}" | sort -rn)); fi
+	for s in $SCENARIOS; do
+		for i in "${order[@]}"; do
+			line=$(run_wrk "${SVC_URL[$i]}" "$s.lua" "$DURATION" "${SVC_PID[$i]}" \
+				BENCH_PREFIX="${RUN}n$r" BENCH_POOL_PREFIX="$RUN" BENCH_POOL="$POOL")
+			echo "repeat=$r scenario=$s service=${SERVICES[$i]} $line" | tee -a "$RESULTS"
+		done
+	done
+done
+
+echo "# summary: medians over $REPEATS repeats (errors: sum), wrk -t$WRK_THREADS -c$WRK_CONNECTIONS -d${DURATION}s, $(nproc) cores"
+for s in $SCENARIOS; do
+	for svc in "${SERVICES[@]}"; do
+		sel() { grep " scenario=$s service=$svc " "$RESULTS" | tr ' ' '\n' | awk -F= -v k="$1" '$1 == k { print $2 }'; }
+		echo "scenario=$s service=$svc rps=$(sel rps | median) p50_ms=$(sel p50_ms | median)" \
+			"p99_ms=$(sel p99_ms | median) errors=$(sel errors | awk '{ s += $1 } END { print s + 0 }')" \
+			"cpu_pct=$(sel cpu_pct | median) redis_cpu_pct=$(sel redis_cpu_pct | median)"
+	done | tee -a "$RESULTS.summary"
+	if [ "${#SERVICES[@]}" -eq 2 ]; then
+		a=$(grep " service=app " "$RESULTS.summary" | grep "^scenario=$s ") ; b=$(grep " service=peer " "$RESULTS.summary" | grep "^scenario=$s ")
+		echo "scenario=$s ratio=app/peer rps=$(awk -v a="$(field rps "$a")" -v b="$(field rps "$b")" 'BEGIN { printf "%.2f", a / b }')" \
+			"p99=$(awk -v a="$(field p99_ms "$a")" -v b="$(field p99_ms "$b")" 'BEGIN { printf "%.2f", a / b }')" \
+			"cpu_per_request=$(awk -v a="$(field rps "$a")" -v b="$(field rps "$b")" -v ca="$(field cpu_pct "$a")" -v cb="$(field cpu_pct "$b")" 'BEGIN { if (cb > 0 && a > 0) printf "%.2f", (ca / a) / (cb / b); else print "NA" }')"
+	fi
+done

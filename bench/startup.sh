@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# bench/startup.sh — cold start: time to the first successful POST, and time until throughput reaches 90% of
+# its steady state.
+#
+# What, per cold start (REPEATS, default 3):
+#   first_post_ms   from launching the process (timestamp taken just before the fork) to the first POST
+#                   answered 200; curl polls every ~20 ms
+#   t90_s           from launching the process to the end of the first 1 s wrk window (new-visitor POSTs,
+#                   wrk -t$WRK_THREADS -c$WRK_CONNECTIONS) whose throughput is >= 90% of the steady state
+#   t90_sustained_s the same, but that window and the two following ones are all >= 90%
+#   steady_rps      median of the last 10 windows of the RAMP_SECONDS (60) ramp
+# How: one throwaway redis-server on a free port; for each repeat the app jar is started from scratch
+# (bench/jvm-flags, $JAVA, plus JAVA_EXTRA_FLAGS, e.g. an AOT cache or CDS archive to compare), polled, then
+# loaded with back-to-back 1 s wrk runs starting right after the first POST; the app is stopped by pid before
+# the next repeat. With PEER_DIR the Node.js peer is measured the same way. RAMP_DETAIL=1 prints every window.
+# Usage (repo root): [JAVA=...] [JAVA_EXTRA_FLAGS=...] [PEER_DIR=/tmp/node-counter] bench/startup.sh [app.jar]
+
+source "$(dirname "$0")/lib.sh"
+
+JAR=$(find_jar "${1:-}")
+REPEATS=${REPEATS:-3}
+RAMP_SECONDS=${RAMP_SECONDS:-60}
+
+start_redis REDIS
+
+cold_start() { # name run
+	local name=$1 run=$2 url pid start first series="$BENCH_TMP/ramp-$1-$2.txt"
+	if [ "$name" = app ]; then start_app SVC "$JAR" "$REDIS_PORT"; else start_peer SVC "$PEER_DIR" "$REDIS_PORT"; fi
+	url=$SVC_URL; pid=$SVC_PID; start=$SVC_START_MS
+	wait_ready "$url" "$pid" 120
+	first=$(( $(now_ms) - start ))
+	: >"$series"
+	local deadline=$(( $(now_ms) + RAMP_SECONDS * 1000 )) w=0
+	while [ "$(now_ms)" -lt "$deadline" ]; do
+		w=$((w + 1))
+		line=$(run_wrk "$url" new.lua 1 "$pid" BENCH_PREFIX="u${RANDOM}x$w")
+		echo "$(( $(now_ms) - start )) $(field rps "$line")" >>"$series"
+	done
+	stop_pid "$pid"
+	[ -n "${RAMP_DETAIL:-}" ] && awk -v s="$name" -v r="$run" '{ printf "ramp service=%s run=%d t_ms=%d rps=%d\n", s, r, $1, $2 }' "$series"
+	local steady; steady=$(tail -10 "$series" | awk '{ print $2 }' | median)
+	awk -v s="$name" -v r="$run" -v f="$first" -v st="$steady" '
+		{ t[NR] = $1; v[NR] = $2 }
+		END {
+			for (i = 1; i <= NR; i++) if (v[i] >= 0.9 * st) { t90 = t[i]; break }
+			for (i = 1; i + 2 <= NR; i++) if (v[i] >= 0.9 * st && v[i + 1] >= 0.9 * st && v[i + 2] >= 0.9 * st) { t90s = t[i]; break }
+			printf "service=%s run=%d first_post_ms=%d t90_s=%.1f t90_sustained_s=%.1f steady_rps=%.0f\n", s, r, f, t90 / 1000, t90s / 1000, st
+		}' "$series"
+}
+
+for run in $(seq 1 "$REPEATS"); do
+	cold_start app "$run"
+	[ -n "${PEER_DIR:-}" ] && cold_start peer "$run"
+done
+exit 0

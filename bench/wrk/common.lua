@@ -1,0 +1,63 @@
+-- Shared by the wrk scenario scripts (loaded with dofile from $BENCH_DIR/wrk/common.lua).
+-- Ids always satisfy the API validation: 16-128 characters of [A-Za-z0-9_-].
+--   BENCH_PREFIX       prefix of fresh ids, unique per run so "new" visitors are really new (letters/digits)
+--   BENCH_POOL_PREFIX  prefix of the returning-visitor pool (pre-registered by the driver)
+--   BENCH_POOL         pool size (default 1000)
+--   BENCH_DISTINCT     if set, "new" ids cycle over exactly this many distinct ids (memory benchmark),
+--   BENCH_OFFSET       starting at this index (so that consecutive runs continue where the last one stopped)
+local prefix = os.getenv("BENCH_PREFIX") or "run"
+local pool_prefix = os.getenv("BENCH_POOL_PREFIX") or "pool"
+local pool_size = tonumber(os.getenv("BENCH_POOL") or "1000")
+local distinct = tonumber(os.getenv("BENCH_DISTINCT") or "0")
+local offset = tonumber(os.getenv("BENCH_OFFSET") or "0")
+local threads = tonumber(os.getenv("BENCH_THREADS") or "1")
+local counter = 0
+local thread_index = 0
+local json = { ["Content-Type"] = "application/json" }
+
+local thread_no = 0
+function setup(thread)
+  thread:set("tid", thread_no)
+  thread_no = thread_no + 1
+end
+
+function bench_init()
+  thread_index = tid or 0
+  math.randomseed(1234 + thread_index)
+end
+
+local function body(id)
+  return '{"visitorId":"' .. id .. '"}'
+end
+
+-- A visitor never seen before (or, with BENCH_DISTINCT, one of a fixed set of distinct ids).
+function new_request()
+  counter = counter + 1
+  local id
+  if distinct > 0 then
+    id = string.format("%s-visitor-%010d", prefix, (offset + (counter - 1) * threads + thread_index) % distinct)
+  else
+    id = string.format("%s-t%02d-%012d", prefix, thread_index, counter)
+  end
+  return wrk.format("POST", wrk.path, json, body(id))
+end
+
+-- A visitor from the pre-registered pool (same format as pool_id in bench/lib.sh).
+function returning_request()
+  local id = string.format("%s-pool-%010d", pool_prefix, math.random(0, pool_size - 1))
+  return wrk.format("POST", wrk.path, json, body(id))
+end
+
+function get_request()
+  return wrk.format("GET", wrk.path)
+end
+
+-- One machine-readable line; errors = HTTP status >= 400 plus socket errors (connect/read/write/timeout).
+function done(summary, latency, requests)
+  local e = summary.errors
+  local sock = e.connect + e.read + e.write + e.timeout
+  io.write(string.format(
+    "WRK rps=%.0f p50_ms=%.2f p99_ms=%.2f errors=%d requests=%d non2xx=%d socket_errors=%d\n",
+    summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000,
+    latency:percentile(99) / 1000, e.status + sock, summary.requests, e.status, sock))
+end

@@ -1,0 +1,120 @@
+package io.github.visitorcounter.admin;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import io.github.visitorcounter.visitor.CounterAdministration;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+
+import org.springframework.http.CacheControl;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The owner API: set a starting value when migrating, reset a counter, list, export and
+ * import counts.
+ */
+@RestController
+@RequestMapping("/api/admin")
+@ConditionalOnAdminToken
+class AdminController {
+
+	/**
+	 * The largest integer a JavaScript number holds exactly: counts beyond it could not
+	 * be shown right.
+	 */
+	static final long MAX_COUNT = 9_007_199_254_740_991L;
+
+	private static final String COUNTER_NAME = "[a-z0-9][a-z0-9._-]{0,63}";
+
+	private static final String COUNTER_NAME_MESSAGE = "must be 1-64 characters of [a-z0-9._-], starting with a letter or digit";
+
+	private final CounterAdministration administration;
+
+	AdminController(CounterAdministration administration) {
+		this.administration = administration;
+	}
+
+	@GetMapping("/counters")
+	ResponseEntity<CounterList> list() {
+		List<CounterCount> counters = this.administration.counts()
+			.entrySet()
+			.stream()
+			.map((entry) -> new CounterCount(entry.getKey(), entry.getValue()))
+			.toList();
+		return noStore(new CounterList(counters));
+	}
+
+	@PutMapping(path = "/counters/{counter}", consumes = MediaType.APPLICATION_JSON_VALUE)
+	ResponseEntity<CounterCount> set(
+			@PathVariable @Pattern(regexp = COUNTER_NAME, message = COUNTER_NAME_MESSAGE) String counter,
+			@Valid @RequestBody NewCount body) {
+		this.administration.setCount(counter, body.count());
+		return noStore(new CounterCount(counter, body.count()));
+	}
+
+	@DeleteMapping("/counters/{counter}")
+	ResponseEntity<CounterReset> reset(
+			@PathVariable @Pattern(regexp = COUNTER_NAME, message = COUNTER_NAME_MESSAGE) String counter) {
+		return noStore(new CounterReset(counter, 0, this.administration.reset(counter)));
+	}
+
+	@GetMapping("/export")
+	ResponseEntity<Export> export() {
+		return noStore(new Export(Instant.now(), this.administration.counts()));
+	}
+
+	@PostMapping(path = "/import", consumes = MediaType.APPLICATION_JSON_VALUE)
+	ResponseEntity<Imported> importCounts(@Valid @RequestBody Import body) {
+		body.counters().forEach(this.administration::setCount);
+		return noStore(new Imported(body.counters().size()));
+	}
+
+	private static <T> ResponseEntity<T> noStore(T body) {
+		return ResponseEntity.ok().cacheControl(CacheControl.noStore()).body(body);
+	}
+
+	record NewCount(@NotNull(message = "is required") @Min(value = 0, message = "must not be negative") @Max(
+			value = MAX_COUNT, message = "must be at most 9007199254740991") Long count) {
+
+	}
+
+	record CounterCount(String counter, long count) {
+
+	}
+
+	record CounterList(List<CounterCount> counters) {
+
+	}
+
+	record CounterReset(String counter, long count, long removedKeys) {
+
+	}
+
+	record Export(Instant exportedAt, Map<String, Long> counters) {
+
+	}
+
+	record Import(@NotNull(message = "is required") Map<@Pattern(regexp = COUNTER_NAME,
+			message = COUNTER_NAME_MESSAGE) String, @NotNull @Min(0) @Max(MAX_COUNT) Long> counters) {
+
+	}
+
+	record Imported(int imported) {
+
+	}
+
+}

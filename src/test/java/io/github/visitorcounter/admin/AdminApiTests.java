@@ -1,0 +1,150 @@
+package io.github.visitorcounter.admin;
+
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.UUID;
+
+import io.github.visitorcounter.ApiTestSupport;
+import io.github.visitorcounter.TestRedisConfiguration;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+
+import static io.github.visitorcounter.ApiClient.visit;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The owner API with {@code VISITORS_ADMIN_TOKEN} set: every route without a token, with
+ * a wrong one and with the right one.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "visitors.admin-token=" + AdminApiTests.TOKEN)
+class AdminApiTests extends ApiTestSupport {
+
+	static final String TOKEN = "test-admin-token-0123456789";
+
+	private static final List<String[]> ROUTES = List.of(new String[] { "GET", "/api/admin/counters", null },
+			new String[] { "PUT", "/api/admin/counters/blog", "{\"count\":5}" },
+			new String[] { "DELETE", "/api/admin/counters/blog", null },
+			new String[] { "GET", "/api/admin/export", null },
+			new String[] { "POST", "/api/admin/import", "{\"counters\":{\"blog\":5}}" });
+
+	@Test
+	void refusesEveryRouteWithoutAToken() {
+		for (String[] route : ROUTES) {
+			HttpResponse<String> response = call(route);
+			assertThat(response.statusCode()).as("%s %s", route[0], route[1]).isEqualTo(401);
+			assertThat(response.headers().firstValue("WWW-Authenticate")).hasValue("Bearer realm=\"visitor-counter\"");
+			assertThat(response.body()).contains("urn:visitor-counter:problem:unauthorized");
+		}
+		assertThat(this.redis.keys("visitors:{blog}:*")).isEmpty();
+	}
+
+	@Test
+	void refusesEveryRouteWithAWrongToken() {
+		for (String[] route : ROUTES) {
+			assertThat(call(route, "Authorization", "Bearer " + TOKEN + "x").statusCode()).isEqualTo(401);
+		}
+		for (String wrong : List.of("Bearer", "Basic " + TOKEN, TOKEN, "Bearer  ")) {
+			assertThat(call(ROUTES.get(0), "Authorization", wrong).statusCode()).isEqualTo(401);
+		}
+		assertThat(this.redis.keys("visitors:{blog}:*")).isEmpty();
+	}
+
+	@Test
+	void servesEveryRouteWithTheRightToken() {
+		for (String[] route : ROUTES) {
+			assertThat(call(route, "Authorization", "Bearer " + TOKEN).statusCode()).as("%s %s", route[0], route[1])
+				.isEqualTo(200);
+		}
+	}
+
+	@Test
+	void setsAStartingValueWhenMigrating() {
+		HttpResponse<String> response = admin("PUT", "/api/admin/counters/blog", "{\"count\":41}");
+		assertThat(response.body()).isEqualTo("{\"counter\":\"blog\",\"count\":41}");
+		assertThat(this.api.post("/api/visitors/blog", visit(UUID.randomUUID().toString())).body())
+			.contains("\"count\":42");
+	}
+
+	@Test
+	void refusesAnInvalidStartingValue() {
+		for (String body : List.of("{\"count\":-1}", "{}", "{\"count\":9007199254740992}", "{\"count\":\"x\"}")) {
+			HttpResponse<String> response = admin("PUT", "/api/admin/counters/blog", body);
+			assertThat(response.statusCode()).as(body).isEqualTo(400);
+			assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+		}
+		assertThat(admin("PUT", "/api/admin/counters/Not-Valid", "{\"count\":1}").statusCode()).isEqualTo(400);
+		assertThat(this.redis.keys("*")).isEmpty();
+	}
+
+	@Test
+	void resetRemovesTheCountAndTheDedupeState() {
+		String visitor = UUID.randomUUID().toString();
+		this.api.post("/api/visitors/blog", visit(visitor));
+		this.api.post("/api/visitors/blog", visit(UUID.randomUUID().toString()));
+		this.api.post("/api/visitors/docs", visit(visitor));
+		HttpResponse<String> reset = admin("DELETE", "/api/admin/counters/blog", null);
+		assertThat(reset.body()).startsWith("{\"counter\":\"blog\",\"count\":0,\"removedKeys\":");
+		assertThat(this.redis.keys("visitors:{blog}:*")).isEmpty();
+		assertThat(this.api.post("/api/visitors/blog", visit(visitor)).body())
+			.isEqualTo("{\"counter\":\"blog\",\"count\":1,\"newVisitor\":true}");
+		assertThat(this.api.get("/api/visitors/docs").body()).contains("\"count\":1");
+	}
+
+	@Test
+	void listsCountersWithTheirCounts() {
+		admin("PUT", "/api/admin/counters/blog", "{\"count\":12}");
+		admin("PUT", "/api/admin/counters/about.me", "{\"count\":3}");
+		assertThat(admin("GET", "/api/admin/counters", null).body())
+			.isEqualTo("{\"counters\":[{\"counter\":\"about.me\",\"count\":3},{\"counter\":\"blog\",\"count\":12}]}");
+	}
+
+	@Test
+	void exportsAllCountsAndImportsThemBack() {
+		admin("PUT", "/api/admin/counters/blog", "{\"count\":12}");
+		admin("PUT", "/api/admin/counters/default", "{\"count\":7}");
+		String export = admin("GET", "/api/admin/export", null).body();
+		assertThat(export).contains("\"counters\":{\"blog\":12,\"default\":7}").contains("\"exportedAt\":");
+		TestRedisConfiguration.flushAll(this.redis);
+		HttpResponse<String> imported = admin("POST", "/api/admin/import", export);
+		assertThat(imported.body()).isEqualTo("{\"imported\":2}");
+		assertThat(this.api.get("/api/visitors/blog").body()).contains("\"count\":12");
+		assertThat(this.api.get("/api/visitors").body()).contains("\"count\":7");
+	}
+
+	@Test
+	void refusesAnImportWithInvalidNamesOrCounts() {
+		assertThat(admin("POST", "/api/admin/import", "{\"counters\":{\"Bad Name\":1}}").statusCode()).isEqualTo(400);
+		assertThat(admin("POST", "/api/admin/import", "{\"counters\":{\"blog\":-5}}").statusCode()).isEqualTo(400);
+		assertThat(this.redis.keys("*")).isEmpty();
+	}
+
+	@Test
+	void limitsFailedAttemptsEvenForTheRightTokenAfterwards() {
+		int failures = 0;
+		while (call(ROUTES.get(0), "Authorization", "Bearer wrong-guess-" + failures).statusCode() == 401) {
+			failures++;
+			assertThat(failures).isLessThanOrEqualTo(AdminAuthentication.FAILURES_ALLOWED);
+		}
+		assertThat(failures).isEqualTo(AdminAuthentication.FAILURES_ALLOWED);
+		HttpResponse<String> blocked = call(ROUTES.get(0), "Authorization", "Bearer " + TOKEN);
+		assertThat(blocked.statusCode()).isEqualTo(429);
+		assertThat(blocked.headers().firstValue("Retry-After")).isPresent();
+	}
+
+	private HttpResponse<String> admin(String method, String path, String json) {
+		return call(new String[] { method, path, json }, "Authorization", "Bearer " + TOKEN);
+	}
+
+	private HttpResponse<String> call(String[] route, String... headers) {
+		var request = this.api.request(route[1], headers);
+		if (route[2] != null) {
+			request.header("Content-Type", "application/json");
+		}
+		return this.api.send(request.method(route[0],
+				(route[2] != null) ? BodyPublishers.ofString(route[2]) : BodyPublishers.noBody()));
+	}
+
+}
