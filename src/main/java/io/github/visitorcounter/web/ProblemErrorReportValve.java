@@ -1,0 +1,52 @@
+package io.github.visitorcounter.web;
+
+import java.io.IOException;
+import java.io.Writer;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import jakarta.servlet.http.HttpServletResponse;
+import org.apache.catalina.connector.Request;
+import org.apache.catalina.connector.Response;
+import org.apache.catalina.valves.ErrorReportValve;
+import org.apache.coyote.ActionCode;
+
+/**
+ * Tomcat's own error responses (a request it cannot parse, a header too large, a bad URI)
+ * in the same problem format as the API's, instead of Tomcat's HTML page.
+ */
+class ProblemErrorReportValve extends ErrorReportValve {
+
+	@Override
+	protected void report(Request request, Response response, Throwable throwable) {
+		if (response.getStatus() < 400 || response.getContentWritten() > 0 || !response.setErrorReported()) {
+			return;
+		}
+		if (response.getStatus() == HttpServletResponse.SC_NOT_IMPLEMENTED
+				|| response.getStatus() == HttpServletResponse.SC_HTTP_VERSION_NOT_SUPPORTED) {
+			response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
+		}
+		int status = response.getStatus();
+		AtomicBoolean writable = new AtomicBoolean(false);
+		response.getCoyoteResponse().action(ActionCode.IS_IO_ALLOWED, writable);
+		if (!writable.get()) {
+			return;
+		}
+		ProblemType type = ProblemType.forStatus(status);
+		String body = "{\"type\":\"" + type.problem().getType() + "\",\"title\":\"" + type.problem().getTitle()
+				+ "\",\"status\":" + status + ",\"detail\":\"" + type.problem().getDetail().replace("\"", "\\\"")
+				+ "\"}";
+		try {
+			response.setContentType("application/problem+json");
+			response.setCharacterEncoding("UTF-8");
+			Writer writer = response.getReporter();
+			if (writer != null) {
+				writer.write(body);
+				response.finishResponse();
+			}
+		}
+		catch (IOException | IllegalStateException ex) {
+			// The client is gone or the response is committed: nothing more to say.
+		}
+	}
+
+}
