@@ -77,6 +77,6 @@ HEX2BIN="local function bin(h, n) local t = {} for j = 1, 2 * n, 2 do t[#t + 1] 
 idea idea-key-22char-short-prefix "redis.call('SET', 'v:{default}:' .. string.sub(d, 1, 22), '1')"
 idea idea-key-16byte-binary "$HEX2BIN redis.call('SET', 'v:{default}:' .. bin(d, 16), '1')"
 idea idea-key-16byte-binary-ttl30d "$HEX2BIN redis.call('SET', 'v:{default}:' .. bin(d, 16), '1', 'EX', 2592000)"
-idea idea-hash-1024buckets-16byte "$HEX2BIN redis.call('HSET', 'v:{default}:s:' .. string.sub(d, 1, 3), bin(string.sub(d, 4), 16), '')"
-idea idea-hash-1024buckets-8byte "$HEX2BIN redis.call('HSET', 'v:{default}:s:' .. string.sub(d, 1, 3), bin(string.sub(d, 4), 8), '')"
+idea idea-hash-4096buckets-16byte "$HEX2BIN redis.call('HSET', 'v:{default}:s:' .. string.sub(d, 1, 3), bin(string.sub(d, 4), 16), '')"
+idea idea-hash-4096buckets-8byte "$HEX2BIN redis.call('HSET', 'v:{default}:s:' .. string.sub(d, 1, 3), bin(string.sub(d, 4), 8), '')"
 idea idea-hyperloglog "redis.call('PFADD', 'v:{default}:hll', d)"
