@@ -102,7 +102,7 @@ public abstract class RedisServer implements AutoCloseable {
 		}
 	}
 
-	private static Optional<Path> findRedisServer() {
+	static Optional<Path> findRedisServer() {
 		String configured = System.getenv("REDIS_SERVER");
 		if (configured != null && !configured.isBlank()) {
 			return Optional.of(Path.of(configured)).filter(Files::isExecutable);

@@ -1,0 +1,219 @@
+package io.github.visitorcounter.system;
+
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Supplier;
+import java.util.stream.IntStream;
+
+import io.github.visitorcounter.ApiClient;
+import io.github.visitorcounter.RedisCluster;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.ClientOptions.DisconnectedBehavior;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions.RefreshTrigger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import static io.github.visitorcounter.ApiClient.visit;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The application against a real Redis Cluster of three masters and three replicas,
+ * switched on by {@code REDIS_CLUSTER_NODES} as in production: counters spread over every
+ * master, and a master killed under the running application.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+@DirtiesContext
+class RedisClusterTests {
+
+	/** Longest answer while a master is down: the 1 s command timeout and some slack. */
+	private static final Duration FAST = Duration.ofMillis(2500);
+
+	/** Longest time from killing a master until its counters work again. */
+	private static final Duration RECOVERY = Duration.ofSeconds(20);
+
+	private static final RedisCluster cluster = RedisCluster.start();
+
+	@LocalServerPort
+	private int port;
+
+	@Autowired
+	private LettuceConnectionFactory connectionFactory;
+
+	private ApiClient api;
+
+	@DynamicPropertySource
+	static void clusterNodes(DynamicPropertyRegistry registry) {
+		registry.add("REDIS_CLUSTER_NODES", cluster::nodes);
+	}
+
+	@AfterAll
+	static void stopCluster() {
+		cluster.close();
+	}
+
+	@BeforeEach
+	void setUp() {
+		this.api = new ApiClient(this.port);
+	}
+
+	@Test
+	void connectsWithTopologyRefreshAndFailsFast() {
+		assertThat(this.connectionFactory.isClusterAware()).isTrue();
+		ClientOptions options = this.connectionFactory.getClientConfiguration().getClientOptions().orElseThrow();
+		assertThat(options).isInstanceOfSatisfying(ClusterClientOptions.class, (clusterOptions) -> {
+			assertThat(clusterOptions.getTopologyRefreshOptions().getAdaptiveRefreshTriggers())
+				.containsExactlyInAnyOrder(RefreshTrigger.values());
+			assertThat(clusterOptions.getTopologyRefreshOptions().getRefreshPeriod()).isEqualTo(Duration.ofSeconds(30));
+			assertThat(clusterOptions.getTopologyRefreshOptions().isPeriodicRefreshEnabled()).isTrue();
+			assertThat(clusterOptions.getTopologyRefreshOptions().getAdaptiveRefreshTimeout())
+				.isEqualTo(Duration.ofSeconds(1));
+		});
+		assertThat(options.getDisconnectedBehavior()).isEqualTo(DisconnectedBehavior.REJECT_COMMANDS);
+		assertThat(options.getTimeoutOptions().isTimeoutCommands()).isTrue();
+		assertThat(options.getSocketOptions().getTcpUserTimeout().isEnabled()).isTrue();
+	}
+
+	@Test
+	void countsEachVisitorOnceOnCountersSpreadOverAllMasters() {
+		List<String> counters = counters("spread", 50);
+		assertThat(counters.stream().map(RedisClusterTests::master).distinct()).hasSize(3);
+		Map<String, Long> expected = registerVisitors(counters);
+		expected.forEach((counter, count) -> assertThat(count(counter)).as(counter).isEqualTo(count));
+	}
+
+	@Test
+	void survivesAMasterFailover() {
+		List<String> counters = counters("failover", 30);
+		Map<String, Long> expected = registerVisitors(counters);
+		String victimCounter = counters.get(0);
+		int victim = master(victimCounter);
+		List<String> others = counters.stream().filter((counter) -> master(counter) != victim).toList();
+		cluster.awaitReplicasInSync();
+
+		cluster.killMaster(victim);
+		long killedAt = System.nanoTime();
+		// One visitor retries until counted, as the embed script's visitor would on the
+		// next page view; the other masters keep counting meanwhile.
+		String retryingVisitor = UUID.randomUUID().toString();
+		int unavailable = 0;
+		int otherMastersCounted = 0;
+		HttpResponse<String> victimResponse;
+		for (int attempt = 0;; attempt++) {
+			victimResponse = timed(() -> this.api.post("/api/visitors/" + victimCounter, visit(retryingVisitor)));
+			if (victimResponse.statusCode() == 200) {
+				break;
+			}
+			assertStorageUnavailable(victimResponse);
+			unavailable++;
+			String other = others.get(attempt % others.size());
+			HttpResponse<String> otherResponse = timed(
+					() -> this.api.post("/api/visitors/" + other, visit(UUID.randomUUID().toString())));
+			// Redis refuses every command (CLUSTERDOWN) from the moment the master is
+			// marked as failed until its replica takes over: only a brief 503 then.
+			if (otherResponse.statusCode() == 200) {
+				expected.merge(other, 1L, Long::sum);
+				otherMastersCounted++;
+			}
+			else {
+				assertStorageUnavailable(otherResponse);
+			}
+			assertThat(Duration.ofNanos(System.nanoTime() - killedAt)).as("time to recover").isLessThan(RECOVERY);
+			sleep(Duration.ofMillis(100));
+		}
+		Duration recovered = Duration.ofNanos(System.nanoTime() - killedAt);
+		int promoted = cluster.awaitPromotedReplicaOf(victim, Duration.ofSeconds(5));
+
+		assertThat(unavailable).as("requests answered 503 during the failover").isPositive();
+		assertThat(otherMastersCounted).as("visits counted on other masters during the failover").isPositive();
+		assertThat(promoted).isNotEqualTo(victim);
+		assertThat(master(victimCounter)).isEqualTo(promoted);
+		expected.merge(victimCounter, 1L, Long::sum);
+		assertThat(victimResponse.body()).contains("\"count\":" + expected.get(victimCounter));
+		expected.forEach((counter, count) -> assertThat(count(counter)).as(counter).isEqualTo(count));
+		System.out.printf(
+				"Master %d killed: %d requests answered 503, %d counted elsewhere meanwhile, "
+						+ "counting again after %d ms on %d%n",
+				victim, unavailable, otherMastersCounted, recovered.toMillis(), promoted);
+	}
+
+	/**
+	 * Registers 1 to 4 distinct visitors per counter, each twice, and checks every
+	 * answer.
+	 */
+	private Map<String, Long> registerVisitors(List<String> counters) {
+		Map<String, Long> expected = new LinkedHashMap<>();
+		for (int i = 0; i < counters.size(); i++) {
+			String counter = counters.get(i);
+			long visitors = i % 4 + 1;
+			for (long count = 1; count <= visitors; count++) {
+				String visitor = UUID.randomUUID().toString();
+				assertThat(this.api.post("/api/visitors/" + counter, visit(visitor)).body())
+					.isEqualTo("{\"counter\":\"" + counter + "\",\"count\":" + count + ",\"newVisitor\":true}");
+				assertThat(this.api.post("/api/visitors/" + counter, visit(visitor)).body())
+					.contains("\"count\":" + count + ",\"newVisitor\":false");
+			}
+			expected.put(counter, visitors);
+		}
+		return expected;
+	}
+
+	private long count(String counter) {
+		HttpResponse<String> response = this.api.get("/api/visitors/" + counter);
+		assertThat(response.statusCode()).isEqualTo(200);
+		String body = response.body();
+		return Long.parseLong(body.substring(body.indexOf("\"count\":") + 8, body.indexOf('}')));
+	}
+
+	private static List<String> counters(String prefix, int count) {
+		return IntStream.range(0, count).mapToObj((i) -> prefix + "-" + i).toList();
+	}
+
+	/**
+	 * The master of a counter's slot: every key of a counter carries its name as hash
+	 * tag.
+	 */
+	private static int master(String counter) {
+		return cluster.masterOf("{" + counter + "}");
+	}
+
+	private static HttpResponse<String> timed(Supplier<HttpResponse<String>> call) {
+		long started = System.nanoTime();
+		HttpResponse<String> response = call.get();
+		assertThat(Duration.ofNanos(System.nanoTime() - started)).as("answer time").isLessThan(FAST);
+		return response;
+	}
+
+	private static void assertStorageUnavailable(HttpResponse<String> response) {
+		assertThat(response.statusCode()).isEqualTo(503);
+		assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+		assertThat(response.headers().firstValue("Retry-After")).isPresent();
+		assertThat(response.body()).contains("urn:visitor-counter:problem:storage-unavailable")
+			.doesNotContain("Exception");
+	}
+
+	private static void sleep(Duration duration) {
+		try {
+			Thread.sleep(duration.toMillis());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+}
