@@ -1,5 +1,7 @@
 package io.github.visitorcounter.admin;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import io.github.visitorcounter.visitor.KeyedHasher;
@@ -24,8 +26,9 @@ class AdminConfiguration {
 
 	@Bean
 	@SuppressWarnings({ "rawtypes", "unchecked" })
-	RedisScript<List<Long>> adminFailuresScript() {
-		return (RedisScript) RedisScript.of(new ClassPathResource("scripts/admin-failures.lua"), List.class);
+	RedisScript<List<Long>> adminFailuresScript() throws IOException {
+		String source = new ClassPathResource("scripts/admin-failures.lua").getContentAsString(StandardCharsets.UTF_8);
+		return (RedisScript) RedisScript.of(source, List.class);
 	}
 
 	@Bean

@@ -1,5 +1,7 @@
 package io.github.visitorcounter.visitor;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import org.apache.commons.logging.Log;
@@ -15,10 +17,14 @@ class VisitorConfiguration {
 
 	private static final Log logger = LogFactory.getLog(VisitorConfiguration.class);
 
+	// Read once: a script built from a Resource re-checks the file on every call, which
+	// inside a jar costs a
+	// failed lookup and an exception per request.
 	@Bean
 	@SuppressWarnings({ "rawtypes", "unchecked" })
-	RedisScript<List<Long>> registerVisitScript() {
-		return (RedisScript) RedisScript.of(new ClassPathResource("scripts/register-visit.lua"), List.class);
+	RedisScript<List<Long>> registerVisitScript() throws IOException {
+		String source = new ClassPathResource("scripts/register-visit.lua").getContentAsString(StandardCharsets.UTF_8);
+		return (RedisScript) RedisScript.of(source, List.class);
 	}
 
 	@Bean

@@ -31,6 +31,8 @@ class VisitorController {
 
 	private static final String COUNTER_NAME_MESSAGE = "must be 1-64 characters of [a-z0-9._-], starting with a letter or digit";
 
+	private static final CacheControl NO_STORE = CacheControl.noStore();
+
 	private final VisitorCounter visitorCounter;
 
 	VisitorController(VisitorCounter visitorCounter) {
@@ -52,7 +54,7 @@ class VisitorController {
 			headers.set(VisitHeaders.VISIT_NOT_COUNTED, registration.notCountedReason());
 		}
 		return ResponseEntity.ok()
-			.cacheControl(CacheControl.noStore())
+			.cacheControl(NO_STORE)
 			.headers(headers)
 			.body(new VisitResponse(registration.counter(), registration.count(), registration.newVisitor()));
 	}
@@ -62,7 +64,7 @@ class VisitorController {
 			message = COUNTER_NAME_MESSAGE) String counter) {
 		String name = orDefault(counter);
 		return ResponseEntity.ok()
-			.cacheControl(CacheControl.noStore())
+			.cacheControl(NO_STORE)
 			.body(new CountResponse(name, this.visitorCounter.count(name)));
 	}
 
