@@ -76,6 +76,16 @@ class AdminAuthentication implements HandlerInterceptor {
 		return true;
 	}
 
+	/**
+	 * The token of an {@code Authorization: Bearer <token>} header, or an empty string.
+	 */
+	static String bearerToken(String authorization) {
+		if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+			return "";
+		}
+		return authorization.substring(7).strip();
+	}
+
 	private String failureKey(HttpServletRequest request) {
 		return this.keyPrefix + ":admin-failures:{" + this.keyedHasher.digest(request.getRemoteAddr()) + "}";
 	}

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.github.visitorcounter.visitor.CounterAdministration;
+import io.github.visitorcounter.visitor.CounterNames;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -38,10 +39,6 @@ class AdminController {
 	 */
 	static final long MAX_COUNT = 9_007_199_254_740_991L;
 
-	private static final String COUNTER_NAME = "[a-z0-9][a-z0-9._-]{0,63}";
-
-	private static final String COUNTER_NAME_MESSAGE = "must be 1-64 characters of [a-z0-9._-], starting with a letter or digit";
-
 	private final CounterAdministration administration;
 
 	AdminController(CounterAdministration administration) {
@@ -60,7 +57,7 @@ class AdminController {
 
 	@PutMapping(path = "/counters/{counter}", consumes = MediaType.APPLICATION_JSON_VALUE)
 	ResponseEntity<CounterCount> set(
-			@PathVariable @Pattern(regexp = COUNTER_NAME, message = COUNTER_NAME_MESSAGE) String counter,
+			@PathVariable @Pattern(regexp = CounterNames.PATTERN, message = CounterNames.MESSAGE) String counter,
 			@Valid @RequestBody NewCount body) {
 		this.administration.setCount(counter, body.count());
 		return noStore(new CounterCount(counter, body.count()));
@@ -68,7 +65,7 @@ class AdminController {
 
 	@DeleteMapping("/counters/{counter}")
 	ResponseEntity<CounterReset> reset(
-			@PathVariable @Pattern(regexp = COUNTER_NAME, message = COUNTER_NAME_MESSAGE) String counter) {
+			@PathVariable @Pattern(regexp = CounterNames.PATTERN, message = CounterNames.MESSAGE) String counter) {
 		return noStore(new CounterReset(counter, 0, this.administration.reset(counter)));
 	}
 
@@ -108,8 +105,8 @@ class AdminController {
 
 	}
 
-	record Import(@NotNull(message = "is required") Map<@Pattern(regexp = COUNTER_NAME,
-			message = COUNTER_NAME_MESSAGE) String, @NotNull @Min(0) @Max(MAX_COUNT) Long> counters) {
+	record Import(@NotNull(message = "is required") Map<@Pattern(regexp = CounterNames.PATTERN,
+			message = CounterNames.MESSAGE) String, @NotNull @Min(0) @Max(MAX_COUNT) Long> counters) {
 
 	}
 

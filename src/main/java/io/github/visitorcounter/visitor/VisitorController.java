@@ -25,12 +25,6 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api/visitors")
 class VisitorController {
 
-	static final String DEFAULT_COUNTER = "default";
-
-	private static final String COUNTER_NAME = "[a-z0-9][a-z0-9._-]{0,63}";
-
-	private static final String COUNTER_NAME_MESSAGE = "must be 1-64 characters of [a-z0-9._-], starting with a letter or digit";
-
 	private static final CacheControl NO_STORE = CacheControl.noStore();
 
 	private final VisitorCounter visitorCounter;
@@ -41,8 +35,8 @@ class VisitorController {
 
 	@PostMapping(path = { "", "/{counter}" }, consumes = MediaType.APPLICATION_JSON_VALUE)
 	ResponseEntity<VisitResponse> register(
-			@PathVariable(required = false) @Pattern(regexp = COUNTER_NAME,
-					message = COUNTER_NAME_MESSAGE) String counter,
+			@PathVariable(required = false) @Pattern(regexp = CounterNames.PATTERN,
+					message = CounterNames.MESSAGE) String counter,
 			@Valid @RequestBody VisitRequest request, HttpServletRequest httpRequest) {
 		Registration registration = this.visitorCounter.register(orDefault(counter), request.visitorId(),
 				Client.of(httpRequest));
@@ -60,8 +54,8 @@ class VisitorController {
 	}
 
 	@GetMapping({ "", "/{counter}" })
-	ResponseEntity<CountResponse> count(@PathVariable(required = false) @Pattern(regexp = COUNTER_NAME,
-			message = COUNTER_NAME_MESSAGE) String counter) {
+	ResponseEntity<CountResponse> count(@PathVariable(required = false) @Pattern(regexp = CounterNames.PATTERN,
+			message = CounterNames.MESSAGE) String counter) {
 		String name = orDefault(counter);
 		return ResponseEntity.ok()
 			.cacheControl(NO_STORE)
@@ -69,7 +63,7 @@ class VisitorController {
 	}
 
 	private static String orDefault(String counter) {
-		return (counter != null) ? counter : DEFAULT_COUNTER;
+		return (counter != null) ? counter : CounterNames.DEFAULT;
 	}
 
 }

@@ -1,0 +1,113 @@
+package io.github.visitorcounter.visitor;
+
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.Validation;
+import jakarta.validation.Validator;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.CharRange;
+import net.jqwik.api.constraints.StringLength;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Properties of the rules that decide which visitor ids and counter names get in: every
+ * well-formed value passes, anything with one bad character or a bad length does not.
+ */
+class InputRulesPropertyTests {
+
+	private static final Validator validator = Validation.buildDefaultValidatorFactory().getValidator();
+
+	private static final Pattern COUNTER_NAME = Pattern.compile(CounterNames.PATTERN);
+
+	@Property
+	void acceptsEveryWellFormedVisitorId(@ForAll("visitorIds") String visitorId) {
+		assertThat(violations(visitorId)).isEmpty();
+	}
+
+	@Property
+	void refusesAVisitorIdWithAnyCharacterOutsideTheAlphabet(@ForAll("visitorIds") String visitorId,
+			@ForAll("foreignCharacters") char foreign, @ForAll int position) {
+		int at = Math.floorMod(position, visitorId.length());
+		String tampered = visitorId.substring(0, at) + foreign + visitorId.substring(at + 1);
+		assertThat(violations(tampered)).isNotEmpty();
+	}
+
+	@Property
+	void refusesAVisitorIdOfTheWrongLength(
+			@ForAll @StringLength(max = 15) @CharRange(from = 'a', to = 'z') String tooShort,
+			@ForAll @StringLength(min = 129, max = 400) @CharRange(from = 'a', to = 'z') String tooLong) {
+		assertThat(violations(tooShort)).isNotEmpty();
+		assertThat(violations(tooLong)).isNotEmpty();
+	}
+
+	@Property
+	void acceptsEveryWellFormedCounterName(@ForAll("counterNames") String name) {
+		assertThat(COUNTER_NAME.matcher(name).matches()).isTrue();
+	}
+
+	@Property
+	void refusesCounterNamesThatCouldEscapeTheirRedisKeyOrPath(@ForAll("counterNames") String name,
+			@ForAll("keyBreakers") char foreign, @ForAll int position) {
+		int at = Math.floorMod(position, name.length() + 1);
+		String tampered = name.substring(0, at) + foreign + name.substring(at);
+		assertThat(COUNTER_NAME.matcher(tampered).matches()).isFalse();
+	}
+
+	@Property
+	void refusesCounterNamesStartingWithPunctuation(@ForAll("counterNames") String name,
+			@ForAll("punctuation") char first) {
+		assertThat(COUNTER_NAME.matcher(first + name).matches()).isFalse();
+	}
+
+	@Provide
+	Arbitrary<String> visitorIds() {
+		return Arbitraries.strings()
+			.withCharRange('a', 'z')
+			.withCharRange('A', 'Z')
+			.withCharRange('0', '9')
+			.withChars('_', '-')
+			.ofMinLength(16)
+			.ofMaxLength(128);
+	}
+
+	@Provide
+	Arbitrary<Character> foreignCharacters() {
+		return Arbitraries.chars()
+			.all()
+			.filter((c) -> !(Character.isLetterOrDigit(c) && c < 128) && c != '_' && c != '-');
+	}
+
+	@Provide
+	Arbitrary<Character> keyBreakers() {
+		return Arbitraries.of('{', '}', ':', '*', '/', '\\', ' ', '\r', '\n', '\u0000', 'A', 'Z', '%', '?', '#', 'é');
+	}
+
+	@Provide
+	Arbitrary<Character> punctuation() {
+		return Arbitraries.of('.', '_', '-');
+	}
+
+	@Provide
+	Arbitrary<String> counterNames() {
+		Arbitrary<Character> first = Arbitraries.chars().range('a', 'z').range('0', '9');
+		Arbitrary<String> rest = Arbitraries.strings()
+			.withCharRange('a', 'z')
+			.withCharRange('0', '9')
+			.withChars('.', '_', '-')
+			.ofMaxLength(63);
+		return Combinators.combine(first, rest).as((head, tail) -> head + tail);
+	}
+
+	private static Set<ConstraintViolation<VisitRequest>> violations(String visitorId) {
+		return validator.validate(new VisitRequest(visitorId));
+	}
+
+}
