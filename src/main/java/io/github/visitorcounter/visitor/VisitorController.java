@@ -6,6 +6,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Pattern;
 
+import org.springframework.dao.DataAccessException;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -29,8 +30,11 @@ class VisitorController {
 
 	private final VisitorCounter visitorCounter;
 
-	VisitorController(VisitorCounter visitorCounter) {
+	private final LastKnownCounts lastKnownCounts;
+
+	VisitorController(VisitorCounter visitorCounter, LastKnownCounts lastKnownCounts) {
 		this.visitorCounter = visitorCounter;
+		this.lastKnownCounts = lastKnownCounts;
 	}
 
 	@PostMapping(path = { "", "/{counter}" }, consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -40,6 +44,7 @@ class VisitorController {
 			@Valid @RequestBody VisitRequest request, HttpServletRequest httpRequest) {
 		Registration registration = this.visitorCounter.register(orDefault(counter), request.visitorId(),
 				Client.of(httpRequest));
+		this.lastKnownCounts.remember(registration.counter(), registration.count());
 		HttpHeaders headers = new HttpHeaders();
 		if (registration.rateLimit() != null) {
 			registration.rateLimit().writeTo(headers);
@@ -57,9 +62,19 @@ class VisitorController {
 	ResponseEntity<CountResponse> count(@PathVariable(required = false) @Pattern(regexp = CounterNames.PATTERN,
 			message = CounterNames.MESSAGE) String counter) {
 		String name = orDefault(counter);
-		return ResponseEntity.ok()
-			.cacheControl(NO_STORE)
-			.body(new CountResponse(name, this.visitorCounter.count(name)));
+		CountResponse response;
+		try {
+			long count = this.visitorCounter.count(name);
+			this.lastKnownCounts.remember(name, count);
+			response = new CountResponse(name, count);
+		}
+		catch (DataAccessException ex) {
+			// Redis is unavailable: a recent count, marked stale, beats an error on the
+			// page.
+			long lastKnown = this.lastKnownCounts.recall(name).orElseThrow(() -> ex);
+			response = new CountResponse(name, lastKnown, true);
+		}
+		return ResponseEntity.ok().cacheControl(NO_STORE).body(response);
 	}
 
 	private static String orDefault(String counter) {

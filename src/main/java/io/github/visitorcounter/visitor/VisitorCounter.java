@@ -47,6 +47,8 @@ class VisitorCounter {
 
 	private final RateLimitProperties rateLimit;
 
+	private final VisitMetrics metrics;
+
 	private final String dedupeTtlSeconds;
 
 	private final String requestBudget;
@@ -67,13 +69,14 @@ class VisitorCounter {
 
 	VisitorCounter(StringRedisTemplate redis, RedisScript<List<Long>> registerVisitScript, VisitorKeys keys,
 			VisitorProperties properties, CountingPolicy countingPolicy, OverBudgetClients overBudgetClients,
-			RateLimitProperties rateLimit, NewVisitorCapProperties newVisitorCap) {
+			RateLimitProperties rateLimit, NewVisitorCapProperties newVisitorCap, VisitMetrics metrics) {
 		this.redis = redis;
 		this.registerVisitScript = registerVisitScript;
 		this.keys = keys;
 		this.countingPolicy = countingPolicy;
 		this.overBudgetClients = overBudgetClients;
 		this.rateLimit = rateLimit;
+		this.metrics = metrics;
 		this.dedupeTtlSeconds = Long.toString(properties.dedupeTtlSeconds());
 		this.requestBudget = Integer.toString(rateLimit.enabled() ? rateLimit.requests() : 0);
 		this.requestWindowMillis = Long.toString(rateLimit.window().toMillis());
@@ -91,27 +94,31 @@ class VisitorCounter {
 		if (this.rateLimit.enabled()) {
 			Duration blocked = this.overBudgetClients.blockedFor(budgetHolder);
 			if (!blocked.isZero()) {
+				this.metrics.overBudget(counter, "memory");
 				throw new RateLimitExceededException(this.rateLimit.requests(), blocked);
 			}
 		}
 		Optional<String> notCountable = this.countingPolicy.notCountedReason(client);
-		List<Long> result = this.redis.execute(this.registerVisitScript,
+		List<Long> result = this.metrics.timeScript(() -> this.redis.execute(this.registerVisitScript,
 				List.of(this.keys.count(counter), this.keys.seen(counter, visitorId),
 						this.keys.requests(counter, client.address()),
 						this.keys.newVisitors(counter, client.address())),
 				this.dedupeTtlSeconds, notCountable.isPresent() ? "0" : "1", this.requestBudget,
 				this.requestWindowMillis, this.newVisitorCap, this.newVisitorWindowMillis,
-				this.tokenPrefix + this.tokenSequence.incrementAndGet());
+				this.tokenPrefix + this.tokenSequence.incrementAndGet()));
 		long outcome = result.get(0);
 		if (outcome == OUTCOME_OVER_BUDGET) {
 			Duration retryAfter = Duration.ofMillis(result.get(3));
 			this.overBudgetClients.block(budgetHolder, retryAfter);
+			this.metrics.overBudget(counter, "redis");
 			throw new RateLimitExceededException(this.rateLimit.requests(), retryAfter);
 		}
 		RateLimit budget = this.rateLimit.enabled()
 				? new RateLimit(this.rateLimit.requests(), result.get(2), Duration.ofMillis(result.get(3))) : null;
 		String notCounted = (outcome == OUTCOME_CAPPED) ? NEW_VISITOR_CAP
 				: (outcome == OUTCOME_NOT_COUNTABLE) ? notCountable.orElseThrow() : null;
+		this.metrics.registered(counter,
+				(notCounted != null) ? notCounted : (outcome == OUTCOME_NEW) ? "new" : "returning");
 		return new Registration(counter, result.get(1), outcome == OUTCOME_NEW, notCounted, budget);
 	}
 

@@ -26,7 +26,8 @@ import static org.awaitility.Awaitility.await;
  * A Redis this test owns, stopped and frozen under the running application: the API
  * answers 503 fast and recovers by itself.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = { "visitors.rate-limit.enabled=false", "visitors.new-visitor-cap.enabled=false" })
 @DirtiesContext
 class RedisOutageTests {
 
@@ -52,7 +53,11 @@ class RedisOutageTests {
 	@BeforeEach
 	void setUp() {
 		this.api = new ApiClient(this.port);
-		assertThat(this.api.post("/api/visitors", visit(UUID.randomUUID().toString())).statusCode()).isEqualTo(200);
+		// A previous test may have just restarted Redis: wait until the app is connected
+		// again.
+		await().atMost(Duration.ofSeconds(10))
+			.pollInterval(Duration.ofMillis(200))
+			.until(() -> this.api.post("/api/visitors", visit(UUID.randomUUID().toString())).statusCode() == 200);
 	}
 
 	@Test
@@ -60,8 +65,10 @@ class RedisOutageTests {
 		redis.stop();
 		try {
 			assertServiceUnavailableFast(() -> this.api.post("/api/visitors", visit(UUID.randomUUID().toString())));
-			assertServiceUnavailableFast(() -> this.api.get("/api/visitors"));
+			assertServiceUnavailableFast(() -> this.api.get("/api/visitors/never-read"));
 			assertThat(this.api.get("/actuator/health").statusCode()).isEqualTo(503);
+			assertThat(this.api.get("/actuator/health/readiness").statusCode()).isEqualTo(503);
+			assertThat(this.api.get("/actuator/health/liveness").statusCode()).isEqualTo(200);
 		}
 		finally {
 			redis.restart();
@@ -74,11 +81,26 @@ class RedisOutageTests {
 	}
 
 	@Test
+	void servesTheLastKnownCountMarkedStaleWhileRedisIsDown() {
+		String fresh = this.api.get("/api/visitors").body();
+		redis.stop();
+		try {
+			HttpResponse<String> stale = this.api.get("/api/visitors");
+			assertThat(stale.statusCode()).isEqualTo(200);
+			assertThat(stale.body()).isEqualTo(fresh.replace("}", ",\"stale\":true}"));
+			assertServiceUnavailableFast(() -> this.api.get("/api/visitors/never-read-before"));
+		}
+		finally {
+			redis.restart();
+		}
+	}
+
+	@Test
 	void answersServiceUnavailableFastWhileRedisHangs() {
 		redis.freeze();
 		try {
 			assertServiceUnavailableFast(() -> this.api.post("/api/visitors", visit(UUID.randomUUID().toString())));
-			assertServiceUnavailableFast(() -> this.api.get("/api/visitors"));
+			assertServiceUnavailableFast(() -> this.api.get("/api/visitors/never-read"));
 		}
 		finally {
 			redis.thaw();

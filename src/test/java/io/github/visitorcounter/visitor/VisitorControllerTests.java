@@ -12,6 +12,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
+import org.springframework.context.annotation.Import;
 import org.springframework.dao.QueryTimeoutException;
 import org.springframework.data.redis.RedisConnectionFailureException;
 import org.springframework.http.HttpHeaders;
@@ -29,6 +30,7 @@ import static org.mockito.BDDMockito.then;
 import static org.mockito.Mockito.verifyNoInteractions;
 
 @WebMvcTest(VisitorController.class)
+@Import(LastKnownCounts.class)
 class VisitorControllerTests {
 
 	private static final String VISITOR_ID = "0b6f3c1e-8a4d-4c55-9a0e-1f2e3d4c5b6a";
@@ -230,10 +232,20 @@ class VisitorControllerTests {
 	@Test
 	void answersARedisTimeoutWithServiceUnavailable() {
 		given(this.visitorCounter.count(any())).willThrow(new QueryTimeoutException("Redis command timed out"));
-		MvcTestResult result = this.mvc.get().uri("/api/visitors").exchange();
+		MvcTestResult result = this.mvc.get().uri("/api/visitors/never-read").exchange();
 		assertProblem(result, HttpStatus.SERVICE_UNAVAILABLE, "storage-unavailable");
 		assertThat(result).headers().containsHeader(HttpHeaders.RETRY_AFTER);
 		assertThat(result).bodyText().doesNotContain("timed out");
+	}
+
+	@Test
+	void servesTheLastKnownCountMarkedStaleWhileRedisIsDown() {
+		given(this.visitorCounter.count("docs")).willReturn(12L)
+			.willThrow(new RedisConnectionFailureException("Unable to connect to Redis"));
+		assertThat(this.mvc.get().uri("/api/visitors/docs").exchange()).hasStatusOk();
+		MvcTestResult stale = this.mvc.get().uri("/api/visitors/docs").exchange();
+		assertThat(stale).hasStatusOk().bodyJson().isStrictlyEqualTo("""
+				{"counter":"docs","count":12,"stale":true}""");
 	}
 
 	@Test

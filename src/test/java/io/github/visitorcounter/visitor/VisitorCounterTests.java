@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.UUID;
 
 import io.github.visitorcounter.TestRedisConfiguration;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.github.visitorcounter.privacy.Client;
 import io.github.visitorcounter.privacy.CountingPolicy;
 import io.github.visitorcounter.privacy.PrivacyProperties;
@@ -41,7 +42,7 @@ import static org.awaitility.Awaitility.await;
 @EnableConfigurationProperties({ VisitorProperties.class, PrivacyProperties.class, RateLimitProperties.class,
 		NewVisitorCapProperties.class })
 @Import({ TestRedisConfiguration.class, VisitorConfiguration.class, VisitorCounter.class, CountingPolicy.class,
-		OverBudgetClients.class })
+		OverBudgetClients.class, VisitMetrics.class, SimpleMeterRegistry.class })
 class VisitorCounterTests {
 
 	private static final String ALICE = "0b6f3c1e-8a4d-4c55-9a0e-1f2e3d4c5b6a";
@@ -224,7 +225,8 @@ class VisitorCounterTests {
 		PrivacyProperties privacy = new PrivacyProperties(false, new BotFilter(true, List.of("bot")), List.of());
 		return new VisitorCounter(this.redis, this.registerVisitScript,
 				new VisitorKeys(properties.keyPrefix(), new KeyedHasher(properties.effectiveIdSecret())), properties,
-				new CountingPolicy(privacy), new OverBudgetClients(), rateLimit, newVisitorCap);
+				new CountingPolicy(privacy), new OverBudgetClients(), rateLimit, newVisitorCap,
+				new VisitMetrics(new SimpleMeterRegistry()));
 	}
 
 	private static void assertVisit(Registration registration, long count, boolean newVisitor) {
