@@ -5,6 +5,10 @@ import java.util.List;
 import java.util.Map;
 
 import io.github.visitorcounter.visitor.CounterAdministration;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import io.github.visitorcounter.visitor.CounterNames;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -31,6 +35,8 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 @RequestMapping("/api/admin")
 @ConditionalOnAdminToken
+@Tag(name = "owner", description = "The site owner's controls; only with VISITORS_ADMIN_TOKEN set")
+@SecurityRequirement(name = "adminToken")
 class AdminController {
 
 	/**
@@ -45,6 +51,7 @@ class AdminController {
 		this.administration = administration;
 	}
 
+	@Operation(summary = "List counters with their counts")
 	@GetMapping("/counters")
 	ResponseEntity<CounterList> list() {
 		List<CounterCount> counters = this.administration.counts()
@@ -55,6 +62,7 @@ class AdminController {
 		return noStore(new CounterList(counters));
 	}
 
+	@Operation(summary = "Set a count", description = "A starting value when migrating from another counter.")
 	@PutMapping(path = "/counters/{counter}", consumes = MediaType.APPLICATION_JSON_VALUE)
 	ResponseEntity<CounterCount> set(
 			@PathVariable @Pattern(regexp = CounterNames.PATTERN, message = CounterNames.MESSAGE) String counter,
@@ -63,17 +71,21 @@ class AdminController {
 		return noStore(new CounterCount(counter, body.count()));
 	}
 
+	@Operation(summary = "Reset a counter",
+			description = "Removes its count, dedupe and limiter state: every visitor counts again.")
 	@DeleteMapping("/counters/{counter}")
 	ResponseEntity<CounterReset> reset(
 			@PathVariable @Pattern(regexp = CounterNames.PATTERN, message = CounterNames.MESSAGE) String counter) {
 		return noStore(new CounterReset(counter, 0, this.administration.reset(counter)));
 	}
 
+	@Operation(summary = "Export all counts")
 	@GetMapping("/export")
 	ResponseEntity<Export> export() {
 		return noStore(new Export(Instant.now(), this.administration.counts()));
 	}
 
+	@Operation(summary = "Import counts", description = "Sets every listed counter to its count, as exported.")
 	@PostMapping(path = "/import", consumes = MediaType.APPLICATION_JSON_VALUE)
 	ResponseEntity<Imported> importCounts(@Valid @RequestBody Import body) {
 		body.counters().forEach(this.administration::setCount);
@@ -84,24 +96,30 @@ class AdminController {
 		return ResponseEntity.ok().cacheControl(CacheControl.noStore()).body(body);
 	}
 
-	record NewCount(@NotNull(message = "is required") @Min(value = 0, message = "must not be negative") @Max(
-			value = MAX_COUNT, message = "must be at most 9007199254740991") Long count) {
+	record NewCount(@Schema(example = "1234", requiredMode = Schema.RequiredMode.REQUIRED) @NotNull(
+			message = "is required") @Min(value = 0, message = "must not be negative") @Max(value = MAX_COUNT,
+					message = "must be at most 9007199254740991") Long count) {
 
 	}
 
-	record CounterCount(String counter, long count) {
+	record CounterCount(@Schema(example = "blog", requiredMode = Schema.RequiredMode.REQUIRED) String counter,
+			@Schema(example = "1234", requiredMode = Schema.RequiredMode.REQUIRED) long count) {
 
 	}
 
-	record CounterList(List<CounterCount> counters) {
+	record CounterList(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) List<CounterCount> counters) {
 
 	}
 
-	record CounterReset(String counter, long count, long removedKeys) {
+	record CounterReset(@Schema(example = "blog", requiredMode = Schema.RequiredMode.REQUIRED) String counter,
+			@Schema(example = "0", requiredMode = Schema.RequiredMode.REQUIRED) long count,
+			@Schema(example = "57", requiredMode = Schema.RequiredMode.REQUIRED) long removedKeys) {
 
 	}
 
-	record Export(Instant exportedAt, Map<String, Long> counters) {
+	record Export(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) Instant exportedAt,
+			@Schema(example = "{\"blog\":12,\"default\":1234}",
+					requiredMode = Schema.RequiredMode.REQUIRED) Map<String, Long> counters) {
 
 	}
 
@@ -110,7 +128,7 @@ class AdminController {
 
 	}
 
-	record Imported(int imported) {
+	record Imported(@Schema(example = "2", requiredMode = Schema.RequiredMode.REQUIRED) int imported) {
 
 	}
 

@@ -1,6 +1,7 @@
 package io.github.visitorcounter.visitor;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.swagger.v3.oas.annotations.media.Schema;
 
 /**
  * @param counter the counter
@@ -8,7 +9,10 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param stale {@code true} when Redis was unavailable and this is the last count this
  * instance saw; absent otherwise
  */
-record CountResponse(String counter, long count, @JsonInclude(JsonInclude.Include.NON_NULL) Boolean stale) {
+record CountResponse(@Schema(example = "default", requiredMode = Schema.RequiredMode.REQUIRED) String counter,
+		@Schema(example = "1234", requiredMode = Schema.RequiredMode.REQUIRED) long count,
+		@Schema(description = "present and true when Redis was unavailable and this is the last count seen",
+				example = "true") @JsonInclude(JsonInclude.Include.NON_NULL) Boolean stale) {
 
 	CountResponse(String counter, long count) {
 		this(counter, count, null);

@@ -2,6 +2,11 @@ package io.github.visitorcounter.visitor;
 
 import io.github.visitorcounter.privacy.Client;
 import io.github.visitorcounter.visitor.VisitorCounter.Registration;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Pattern;
@@ -24,6 +29,7 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @RestController
 @RequestMapping("/api/visitors")
+@Tag(name = "visitors", description = "Register visits and read counts")
 class VisitorController {
 
 	private static final CacheControl NO_STORE = CacheControl.noStore();
@@ -37,6 +43,23 @@ class VisitorController {
 		this.lastKnownCounts = lastKnownCounts;
 	}
 
+	@Operation(summary = "Register a visit",
+			description = "Counts the visitor once per counter (or once per dedupe window). The bare path is the "
+					+ "counter named `default`. A repeated id, a crawler, a do-not-track visit (when respected), an "
+					+ "excluded address or a client past its new-visitor cap gets the count with `newVisitor:false`.")
+	@ApiResponse(responseCode = "200", description = "The visit was registered (or deliberately not counted)",
+			headers = {
+					@Header(name = "RateLimit-Limit", description = "requests allowed per window",
+							schema = @Schema(type = "integer")),
+					@Header(name = "RateLimit-Remaining", description = "requests left in the window",
+							schema = @Schema(type = "integer")),
+					@Header(name = "RateLimit-Reset",
+							description = "seconds until the oldest request leaves the window",
+							schema = @Schema(type = "integer")),
+					@Header(name = VisitHeaders.VISIT_NOT_COUNTED,
+							description = "why the visit was not counted: new-visitor-cap, excluded-address, "
+									+ "do-not-track or bot",
+							schema = @Schema(type = "string")) })
 	@PostMapping(path = { "", "/{counter}" }, consumes = MediaType.APPLICATION_JSON_VALUE)
 	ResponseEntity<VisitResponse> register(
 			@PathVariable(required = false) @Pattern(regexp = CounterNames.PATTERN,
@@ -58,6 +81,10 @@ class VisitorController {
 			.body(new VisitResponse(registration.counter(), registration.count(), registration.newVisitor()));
 	}
 
+	@Operation(summary = "Read a count",
+			description = "The count of a counter (0 for one never hit). The bare path is the counter named "
+					+ "`default`. While Redis is down, the last count this instance saw, marked `stale`.")
+	@ApiResponse(responseCode = "200", description = "The count")
 	@GetMapping({ "", "/{counter}" })
 	ResponseEntity<CountResponse> count(@PathVariable(required = false) @Pattern(regexp = CounterNames.PATTERN,
 			message = CounterNames.MESSAGE) String counter) {
