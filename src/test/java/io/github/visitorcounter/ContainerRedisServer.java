@@ -65,6 +65,11 @@ class ContainerRedisServer extends RedisServer {
 	}
 
 	@Override
+	public void kill() {
+		this.container.getDockerClient().killContainerCmd(this.container.getContainerId()).withSignal("KILL").exec();
+	}
+
+	@Override
 	public void restart() {
 		this.container.getDockerClient().startContainerCmd(this.container.getContainerId()).exec();
 		long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();

@@ -12,7 +12,9 @@ import java.util.concurrent.TimeUnit;
 import org.springframework.util.FileSystemUtils;
 
 /**
- * A {@code redis-server} child process on a free loopback port, with no persistence.
+ * A {@code redis-server} child process on a free loopback port, with no persistence
+ * unless {@link RedisServer.Options#extraArgs()} turn it on. Its data directory lives
+ * until {@link #close()}, so a restart finds what the server persisted.
  */
 class ProcessRedisServer extends RedisServer {
 
@@ -95,6 +97,20 @@ class ProcessRedisServer extends RedisServer {
 				if (!this.process.waitFor(10, TimeUnit.SECONDS)) {
 					this.process.destroyForcibly().waitFor();
 				}
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			this.process = null;
+		}
+	}
+
+	@Override
+	public synchronized void kill() {
+		if (this.process != null) {
+			this.process.destroyForcibly();
+			try {
+				this.process.waitFor();
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();

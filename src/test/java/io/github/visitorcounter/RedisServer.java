@@ -8,6 +8,7 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -69,8 +70,17 @@ public abstract class RedisServer implements AutoCloseable {
 
 	public abstract int port();
 
-	/** Stops the server; {@link #restart()} brings it back on the same port, empty. */
+	/**
+	 * Stops the server; {@link #restart()} brings it back on the same port, with what it
+	 * persisted: nothing, unless {@link Options#extraArgs()} turn persistence on.
+	 */
 	public abstract void stop();
+
+	/**
+	 * Kills the server without warning ({@code kill -9}): no shutdown, no final write or
+	 * fsync. {@link #restart()} brings it back on the same port, from its data directory.
+	 */
+	public abstract void kill();
 
 	public abstract void restart();
 
@@ -151,7 +161,8 @@ public abstract class RedisServer implements AutoCloseable {
 	 * @param tls serve TLS only (with a self-signed certificate made for the test)
 	 * @param password {@code requirepass}, or {@code null}
 	 * @param certificate the server's certificate when {@code tls}
-	 * @param extraArgs further {@code redis-server} arguments
+	 * @param extraArgs further {@code redis-server} arguments; they come last, so they
+	 * override the defaults ({@code --save "" --appendonly no})
 	 */
 	public record Options(boolean tls, String password, SelfSignedCertificate certificate, List<String> extraArgs) {
 
@@ -162,6 +173,16 @@ public abstract class RedisServer implements AutoCloseable {
 		/** Like Upstash: TLS only, with a password. */
 		public static Options tls(String password) {
 			return new Options(true, password, SelfSignedCertificate.generate(), List.of());
+		}
+
+		/**
+		 * These options with further {@code redis-server} arguments, e.g.
+		 * {@code "--appendonly", "yes"}.
+		 */
+		public Options withExtraArgs(String... args) {
+			List<String> extended = new ArrayList<>(this.extraArgs);
+			extended.addAll(List.of(args));
+			return new Options(this.tls, this.password, this.certificate, List.copyOf(extended));
 		}
 
 		String serverHost() {
