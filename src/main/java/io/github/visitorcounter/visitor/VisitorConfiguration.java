@@ -2,6 +2,7 @@ package io.github.visitorcounter.visitor;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.List;
 
 import org.apache.commons.logging.Log;
@@ -25,6 +26,12 @@ class VisitorConfiguration {
 	RedisScript<List<Long>> registerVisitScript() throws IOException {
 		String source = new ClassPathResource("scripts/register-visit.lua").getContentAsString(StandardCharsets.UTF_8);
 		return (RedisScript) RedisScript.of(source, List.class);
+	}
+
+	/** Decides which day a visit belongs to; tests replace it to simulate days. */
+	@Bean
+	Clock clock() {
+		return Clock.systemUTC();
 	}
 
 	@Bean

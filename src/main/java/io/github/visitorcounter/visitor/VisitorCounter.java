@@ -1,11 +1,13 @@
 package io.github.visitorcounter.visitor;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.github.visitorcounter.live.LiveProperties;
 import io.github.visitorcounter.privacy.Client;
 import io.github.visitorcounter.privacy.CountingPolicy;
 import io.github.visitorcounter.ratelimit.NewVisitorCapProperties;
@@ -13,6 +15,7 @@ import io.github.visitorcounter.ratelimit.OverBudgetClients;
 import io.github.visitorcounter.ratelimit.RateLimit;
 import io.github.visitorcounter.ratelimit.RateLimitExceededException;
 import io.github.visitorcounter.ratelimit.RateLimitProperties;
+import io.github.visitorcounter.stats.StatsProperties;
 
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
@@ -23,7 +26,7 @@ import org.springframework.stereotype.Service;
  * and abuse checks, is one atomic script call: one Redis command per request.
  */
 @Service
-class VisitorCounter {
+public class VisitorCounter {
 
 	static final String NEW_VISITOR_CAP = "new-visitor-cap";
 
@@ -59,6 +62,14 @@ class VisitorCounter {
 
 	private final String newVisitorWindowMillis;
 
+	private final Clock clock;
+
+	private final StatsProperties stats;
+
+	private final String dayTtlSeconds;
+
+	private final String publishCommand;
+
 	/**
 	 * Unique request tokens across instances: the sliding-window logs need one member per
 	 * request.
@@ -69,7 +80,8 @@ class VisitorCounter {
 
 	VisitorCounter(StringRedisTemplate redis, RedisScript<List<Long>> registerVisitScript, VisitorKeys keys,
 			VisitorProperties properties, CountingPolicy countingPolicy, OverBudgetClients overBudgetClients,
-			RateLimitProperties rateLimit, NewVisitorCapProperties newVisitorCap, VisitMetrics metrics) {
+			RateLimitProperties rateLimit, NewVisitorCapProperties newVisitorCap, VisitMetrics metrics, Clock clock,
+			StatsProperties stats, LiveProperties live) {
 		this.redis = redis;
 		this.registerVisitScript = registerVisitScript;
 		this.keys = keys;
@@ -82,6 +94,10 @@ class VisitorCounter {
 		this.requestWindowMillis = Long.toString(rateLimit.window().toMillis());
 		this.newVisitorCap = Integer.toString(newVisitorCap.enabled() ? newVisitorCap.perIp() : 0);
 		this.newVisitorWindowMillis = Long.toString(newVisitorCap.window().toMillis());
+		this.clock = clock;
+		this.stats = stats;
+		this.dayTtlSeconds = Long.toString(stats.dayTtl().toSeconds());
+		this.publishCommand = live.publishCommand();
 	}
 
 	/**
@@ -99,13 +115,15 @@ class VisitorCounter {
 			}
 		}
 		Optional<String> notCountable = this.countingPolicy.notCountedReason(client);
+		String visitorDigest = this.keys.visitorDigest(visitorId);
 		List<Long> result = this.metrics.timeScript(() -> this.redis.execute(this.registerVisitScript,
-				List.of(this.keys.count(counter), this.keys.seen(counter, visitorId),
-						this.keys.requests(counter, client.address()),
-						this.keys.newVisitors(counter, client.address())),
+				List.of(this.keys.count(counter), this.keys.seenDigest(counter, visitorDigest),
+						this.keys.requests(counter, client.address()), this.keys.newVisitors(counter, client.address()),
+						this.keys.day(counter, this.stats.today(this.clock)), this.keys.changes(counter)),
 				this.dedupeTtlSeconds, notCountable.isPresent() ? "0" : "1", this.requestBudget,
 				this.requestWindowMillis, this.newVisitorCap, this.newVisitorWindowMillis,
-				this.tokenPrefix + this.tokenSequence.incrementAndGet()));
+				this.tokenPrefix + this.tokenSequence.incrementAndGet(), visitorDigest, this.dayTtlSeconds,
+				this.publishCommand));
 		long outcome = result.get(0);
 		if (outcome == OUTCOME_OVER_BUDGET) {
 			Duration retryAfter = Duration.ofMillis(result.get(3));
@@ -122,7 +140,7 @@ class VisitorCounter {
 		return new Registration(counter, result.get(1), outcome == OUTCOME_NEW, notCounted, budget);
 	}
 
-	long count(String counter) {
+	public long count(String counter) {
 		String count = this.redis.opsForValue().get(this.keys.count(counter));
 		return (count != null) ? Long.parseLong(count) : 0;
 	}

@@ -1,12 +1,16 @@
 package io.github.visitorcounter.visitor;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
 import io.github.visitorcounter.TestRedisConfiguration;
+import io.github.visitorcounter.live.LiveProperties;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.github.visitorcounter.privacy.Client;
 import io.github.visitorcounter.privacy.CountingPolicy;
@@ -16,6 +20,7 @@ import io.github.visitorcounter.ratelimit.NewVisitorCapProperties;
 import io.github.visitorcounter.ratelimit.OverBudgetClients;
 import io.github.visitorcounter.ratelimit.RateLimitExceededException;
 import io.github.visitorcounter.ratelimit.RateLimitProperties;
+import io.github.visitorcounter.stats.StatsProperties;
 import io.github.visitorcounter.visitor.VisitorCounter.Registration;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,7 +45,7 @@ import static org.awaitility.Awaitility.await;
  */
 @DataRedisTest
 @EnableConfigurationProperties({ VisitorProperties.class, PrivacyProperties.class, RateLimitProperties.class,
-		NewVisitorCapProperties.class })
+		NewVisitorCapProperties.class, StatsProperties.class, LiveProperties.class })
 @Import({ TestRedisConfiguration.class, VisitorConfiguration.class, VisitorCounter.class, CountingPolicy.class,
 		OverBudgetClients.class, VisitMetrics.class, SimpleMeterRegistry.class })
 class VisitorCounterTests {
@@ -105,11 +110,14 @@ class VisitorCounterTests {
 		// be harmless.
 		VisitorKeys keys = new VisitorKeys("visitors", new KeyedHasher("replay-test-secret-0123456789"));
 		List<String> scriptKeys = List.of(keys.count("default"), keys.seen("default", ALICE),
-				keys.requests("default", ADDRESS), keys.newVisitors("default", ADDRESS));
-		Object[] args = { "0", "1", "30", "10000", "50", "3600000", "token-1" };
+				keys.requests("default", ADDRESS), keys.newVisitors("default", ADDRESS),
+				keys.day("default", LocalDate.of(2025, 3, 1)), keys.changes("default"));
+		Object[] args = { "0", "1", "30", "10000", "50", "3600000", "token-1", keys.visitorDigest(ALICE), "34560000",
+				"SPUBLISH" };
 		assertThat(this.redis.execute(this.registerVisitScript, scriptKeys, args)).startsWith(1L, 1L, 29L);
 		assertThat(this.redis.execute(this.registerVisitScript, scriptKeys, args)).startsWith(0L, 1L, 29L);
 		assertThat(this.redis.opsForZSet().size(keys.newVisitors("default", ADDRESS))).isOne();
+		assertThat(this.redis.opsForHyperLogLog().size(keys.day("default", LocalDate.of(2025, 3, 1)))).isOne();
 	}
 
 	@Test
@@ -117,12 +125,14 @@ class VisitorCounterTests {
 		this.visitorCounter.register("default", ALICE, BROWSER);
 		this.visitorCounter.register("blog", BOB, BROWSER);
 		Set<String> keys = allKeys();
-		assertThat(keys).hasSize(8)
+		assertThat(keys).hasSize(10)
 			.contains("visitors:{default}:count", "visitors:{blog}:count")
 			.allSatisfy((key) -> assertThat(key).doesNotContain(ALICE).doesNotContain(BOB).doesNotContain(ADDRESS))
-			.filteredOn((key) -> !key.endsWith(":count"))
+			.filteredOn((key) -> !key.endsWith(":count") && !key.contains(":day:"))
 			.allSatisfy((key) -> assertThat(key)
 				.matches("visitors:\\{(default|blog)\\}:(seen|requests|new):[A-Za-z0-9_-]{22}"));
+		assertThat(keys).filteredOn((key) -> key.contains(":day:"))
+			.allSatisfy((key) -> assertThat(key).matches("visitors:\\{(default|blog)\\}:day:\\d{4}-\\d{2}-\\d{2}"));
 		assertThat(keys).filteredOn((key) -> key.contains(":seen:") || key.endsWith(":count"))
 			.allSatisfy((key) -> assertThat(this.redis.opsForValue().get(key)).doesNotContain(ALICE));
 	}
@@ -153,7 +163,19 @@ class VisitorCounterTests {
 		VisitorCounter counter = counter(new VisitorProperties("site-a", null, "a-secret-of-sixteen-chars", List.of()),
 				NO_BUDGET, NO_CAP);
 		counter.register("default", ALICE, BROWSER);
-		assertThat(allKeys()).hasSize(2).allSatisfy((key) -> assertThat(key).startsWith("site-a:{default}:"));
+		assertThat(allKeys()).hasSize(3).allSatisfy((key) -> assertThat(key).startsWith("site-a:{default}:"));
+	}
+
+	@Test
+	void addsCountedAndReturningVisitorsToTheDaysUniquesButNotCappedOnes() {
+		VisitorCounter counter = counter(DEFAULTS, NO_BUDGET,
+				new NewVisitorCapProperties(true, 1, Duration.ofHours(1)));
+		counter.register("default", ALICE, BROWSER);
+		counter.register("default", ALICE, BROWSER);
+		assertThat(counter.register("default", BOB, BROWSER).notCountedReason()).isEqualTo("new-visitor-cap");
+		String today = "visitors:{default}:day:" + LocalDate.now(ZoneOffset.UTC);
+		assertThat(this.redis.opsForHyperLogLog().size(today)).isOne();
+		assertThat(this.redis.getExpire(today)).isGreaterThan(Duration.ofDays(399).toSeconds());
 	}
 
 	@Test
@@ -226,7 +248,9 @@ class VisitorCounterTests {
 		return new VisitorCounter(this.redis, this.registerVisitScript,
 				new VisitorKeys(properties.keyPrefix(), new KeyedHasher(properties.effectiveIdSecret())), properties,
 				new CountingPolicy(privacy), new OverBudgetClients(), rateLimit, newVisitorCap,
-				new VisitMetrics(new SimpleMeterRegistry()));
+				new VisitMetrics(new SimpleMeterRegistry()), Clock.systemUTC(),
+				new StatsProperties(ZoneOffset.UTC, Duration.ofDays(400)), new LiveProperties(true,
+						Duration.ofSeconds(15), Duration.ofMillis(250), 1000, 10, Duration.ofMinutes(30)));
 	}
 
 	private static void assertVisit(Registration registration, long count, boolean newVisitor) {

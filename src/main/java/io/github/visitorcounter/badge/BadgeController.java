@@ -1,0 +1,61 @@
+package io.github.visitorcounter.badge;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+import io.github.visitorcounter.visitor.CounterNames;
+import io.github.visitorcounter.visitor.VisitorCounter;
+import jakarta.validation.constraints.Pattern;
+
+import org.springframework.http.CacheControl;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The count as an SVG badge for READMEs. {@code no-cache} plus an {@code ETag} makes
+ * image proxies such as GitHub's camo revalidate on every view and get a cheap 304 while
+ * the count is unchanged (Spring answers a matching {@code If-None-Match} itself).
+ */
+@RestController
+@RequestMapping("/api/visitors")
+class BadgeController {
+
+	private static final MediaType SVG = MediaType.parseMediaType("image/svg+xml;charset=UTF-8");
+
+	private final VisitorCounter visitorCounter;
+
+	BadgeController(VisitorCounter visitorCounter) {
+		this.visitorCounter = visitorCounter;
+	}
+
+	@GetMapping({ "/badge.svg", "/{counter}/badge.svg" })
+	ResponseEntity<String> badge(
+			@PathVariable(required = false) @Pattern(regexp = CounterNames.PATTERN,
+					message = CounterNames.MESSAGE) String counter,
+			@RequestParam(defaultValue = "visitors") @Pattern(regexp = Badge.LABEL,
+					message = "must be 1-40 printable characters") String label,
+			@RequestParam(defaultValue = "blue") @Pattern(regexp = Badge.COLOUR,
+					message = "must be a named colour or a 3- or 6-digit hex colour without #") String color) {
+		String svg = Badge.svg(label, color,
+				this.visitorCounter.count((counter != null) ? counter : CounterNames.DEFAULT));
+		return ResponseEntity.ok().cacheControl(CacheControl.noCache()).eTag(etag(svg)).contentType(SVG).body(svg);
+	}
+
+	private static String etag(String svg) {
+		try {
+			byte[] hash = MessageDigest.getInstance("SHA-256").digest(svg.getBytes(StandardCharsets.UTF_8));
+			return "\"" + HexFormat.of().formatHex(hash, 0, 12) + "\"";
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+}

@@ -1,0 +1,40 @@
+package io.github.visitorcounter.stats;
+
+import io.github.visitorcounter.visitor.CounterNames;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Pattern;
+
+import org.springframework.http.CacheControl;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Daily uniques of a counter: today, the last 7 and 30 days, and a day-by-day series.
+ */
+@RestController
+@RequestMapping("/api/visitors")
+class StatsController {
+
+	private final DailyVisitors dailyVisitors;
+
+	StatsController(DailyVisitors dailyVisitors) {
+		this.dailyVisitors = dailyVisitors;
+	}
+
+	@GetMapping({ "/stats", "/{counter}/stats" })
+	ResponseEntity<StatsResponse> stats(
+			@PathVariable(required = false) @Pattern(regexp = CounterNames.PATTERN,
+					message = CounterNames.MESSAGE) String counter,
+			@RequestParam(defaultValue = "30") @Min(value = 1, message = "must be between 1 and 365") @Max(value = 365,
+					message = "must be between 1 and 365") int days) {
+		return ResponseEntity.ok()
+			.cacheControl(CacheControl.noStore())
+			.body(this.dailyVisitors.stats((counter != null) ? counter : CounterNames.DEFAULT, days));
+	}
+
+}
