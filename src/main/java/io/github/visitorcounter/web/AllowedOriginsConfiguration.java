@@ -35,7 +35,7 @@ class AllowedOriginsConfiguration {
 		CorsConfiguration api = new CorsConfiguration();
 		api.setAllowedOrigins(properties.allowedOrigins());
 		api.setAllowedMethods(List.of(HttpMethod.GET.name(), HttpMethod.POST.name()));
-		api.setAllowedHeaders(List.of(HttpHeaders.CONTENT_TYPE));
+		api.setAllowedHeaders(List.of(HttpHeaders.CONTENT_TYPE, "Last-Event-ID"));
 		api.setExposedHeaders(List.of(HttpHeaders.RETRY_AFTER, "RateLimit-Limit", "RateLimit-Remaining",
 				"RateLimit-Reset", VisitHeaders.VISIT_NOT_COUNTED));
 		api.setMaxAge(Duration.ofHours(1));

@@ -1,0 +1,62 @@
+package io.github.visitorcounter.live;
+
+import io.github.visitorcounter.privacy.Client;
+import io.github.visitorcounter.visitor.CounterNames;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.validation.constraints.Pattern;
+
+import org.springframework.http.CacheControl;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+
+/**
+ * Live counts as server-sent events: the current count at once, then each change. The
+ * count is the event id, so a reconnecting {@code EventSource} that already shows it is
+ * not sent it again.
+ */
+@RestController
+@RequestMapping("/api/visitors")
+class LiveController {
+
+	private final ChangeFeed changeFeed;
+
+	LiveController(ChangeFeed changeFeed) {
+		this.changeFeed = changeFeed;
+	}
+
+	@GetMapping({ "/stream", "/{counter}/stream" })
+	ResponseEntity<SseEmitter> stream(
+			@PathVariable(required = false) @Pattern(regexp = CounterNames.PATTERN,
+					message = CounterNames.MESSAGE) String counter,
+			@RequestHeader(name = "Last-Event-ID", required = false) String lastEventId, HttpServletRequest request) {
+		SseEmitter emitter = this.changeFeed.open((counter != null) ? counter : CounterNames.DEFAULT,
+				Client.of(request).address(), parse(lastEventId));
+		return ResponseEntity.ok()
+			.cacheControl(CacheControl.noStore())
+			// Tells nginx not to buffer the stream.
+			.header("X-Accel-Buffering", "no")
+			.contentType(MediaType.TEXT_EVENT_STREAM)
+			.body(emitter);
+	}
+
+	@ExceptionHandler(StreamLimitException.class)
+	ResponseEntity<ProblemDetail> handleStreamLimit(StreamLimitException ex) {
+		return ex.toResponse();
+	}
+
+	private static long parse(String lastEventId) {
+		if (lastEventId != null && lastEventId.matches("\\d{1,18}")) {
+			return Long.parseLong(lastEventId);
+		}
+		return -1;
+	}
+
+}

@@ -1,0 +1,140 @@
+package io.github.visitorcounter.live;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A minimal {@code EventSource} for tests: reads a stream on a thread of its own and
+ * records its events and comments.
+ */
+final class EventStream implements AutoCloseable {
+
+	private static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+	final List<Event> events = new CopyOnWriteArrayList<>();
+
+	final List<String> comments = new CopyOnWriteArrayList<>();
+
+	private final HttpResponse<InputStream> response;
+
+	private final Thread reader;
+
+	private volatile boolean ended;
+
+	private EventStream(HttpResponse<InputStream> response) {
+		this.response = response;
+		this.reader = new Thread(this::read, "event-stream-reader");
+		this.reader.setDaemon(true);
+		this.reader.start();
+	}
+
+	static EventStream open(int port, String path, String... headers) {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+			.header("Accept", "text/event-stream");
+		if (headers.length > 0) {
+			request.headers(headers);
+		}
+		try {
+			return new EventStream(http.send(request.build(), BodyHandlers.ofInputStream()));
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	int status() {
+		return this.response.statusCode();
+	}
+
+	HttpResponse<InputStream> response() {
+		return this.response;
+	}
+
+	boolean ended() {
+		return this.ended;
+	}
+
+	Event last() {
+		return this.events.get(this.events.size() - 1);
+	}
+
+	long lastCount() {
+		return this.events.isEmpty() ? -1 : last().count();
+	}
+
+	/** Waits for an event carrying this count, and returns when it arrived. */
+	Event awaitCount(long count, Duration timeout) {
+		await().atMost(timeout)
+			.pollInterval(Duration.ofMillis(10))
+			.until(() -> this.events.stream().anyMatch((event) -> event.count() == count));
+		return this.events.stream().filter((event) -> event.count() == count).findFirst().orElseThrow();
+	}
+
+	private void read() {
+		try (BufferedReader lines = new BufferedReader(
+				new InputStreamReader(this.response.body(), StandardCharsets.UTF_8))) {
+			String id = null;
+			String data = null;
+			for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+				if (line.isEmpty()) {
+					if (data != null) {
+						this.events.add(new Event(id, data, System.nanoTime()));
+					}
+					id = null;
+					data = null;
+				}
+				else if (line.startsWith(":")) {
+					this.comments.add(line.substring(1));
+				}
+				else if (line.startsWith("id:")) {
+					id = line.substring(3).trim();
+				}
+				else if (line.startsWith("data:")) {
+					data = line.substring(5).trim();
+				}
+			}
+		}
+		catch (IOException ex) {
+			// Closed by the test.
+		}
+		finally {
+			this.ended = true;
+		}
+	}
+
+	@Override
+	public void close() {
+		try {
+			this.response.body().close();
+		}
+		catch (IOException ex) {
+			// Nothing to do.
+		}
+	}
+
+	record Event(String id, String data, long receivedNanos) {
+
+		long count() {
+			return Long.parseLong(this.data.replaceAll(".*\"count\":(\\d+).*", "$1"));
+		}
+
+	}
+
+}
