@@ -68,6 +68,20 @@
     for (var i = 0; i < elements.length; i++) elements[i].textContent = text;
   }
 
+  // data-live: follow the count over server-sent events. Without EventSource, or when the stream is refused,
+  // the one-shot number stays; EventSource itself reconnects (with Last-Event-ID) after network errors.
+  function live(url) {
+    if (!window.EventSource) return;
+    var events = new EventSource(url + "/stream");
+    events.onmessage = function (event) {
+      try {
+        show(JSON.parse(event.data).count);
+      } catch (error) {
+        warn(error);
+      }
+    };
+  }
+
   function whenReady(callback) {
     if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", callback);
     else callback();
@@ -93,6 +107,7 @@
       })
       .then(function (body) {
         whenReady(function () { show(body.count); });
+        if (script.hasAttribute("data-live")) live(url);
       })
       .catch(warn);
   } catch (error) {

@@ -2,6 +2,7 @@ package io.github.visitorcounter.web;
 
 import java.time.Duration;
 
+import io.github.visitorcounter.ApiClient;
 import io.github.visitorcounter.Browser;
 import io.github.visitorcounter.StaticSite;
 import io.github.visitorcounter.TestRedisConfiguration;
@@ -79,6 +80,20 @@ class EmbedScriptBrowserTests {
 			assertThat(freshProfile.text("#footer-count")).isEqualTo("2");
 		}
 		assertThat(count("default")).isEqualTo("2");
+	}
+
+	@Test
+	void demoPageFollowsTheCountLiveWithoutReloading() {
+		try (Browser browser = new Browser()) {
+			browser.open(appUrl() + "/");
+			assertThat(browser.awaitTextOtherThan("#hero-count", "…")).isEqualTo("1");
+			browser.script("window.__notReloaded = true;");
+			new ApiClient(this.port).post("/api/visitors", ApiClient.visit("another-client-0123456789"));
+			browser.wait(Duration.ofSeconds(5)).until((driver) -> "2".equals(browser.text("#hero-count")));
+			assertThat(browser.text("#footer-count")).isEqualTo("2");
+			assertThat(browser.script("return window.__notReloaded === true;")).isEqualTo(true);
+			assertThat(browser.uncaughtErrors()).isEmpty();
+		}
 	}
 
 	@Test
