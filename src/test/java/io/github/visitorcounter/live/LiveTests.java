@@ -221,7 +221,6 @@ class LiveTests extends ApiTestSupport {
 		}
 	}
 
-	// As command-line arguments: default properties would lose to application.properties.
 	private static ConfigurableApplicationContext startSecondInstance() {
 		return new SpringApplicationBuilder(VisitorCounterApplication.class).run("--" + NO_LIMITS, "--" + NO_CAP,
 				"--" + FAST_HEARTBEAT, "--server.port=0", "--spring.data.redis.url=" + RedisServer.shared().url());

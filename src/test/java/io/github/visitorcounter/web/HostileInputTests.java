@@ -61,8 +61,9 @@ class HostileInputTests extends ApiTestSupport {
 		}
 		Set<String> keys = this.redis.keys("*");
 		assertThat(keys).as("only the valid visits are stored")
-			.hasSize(validIds.size() + 3)
-			.allSatisfy((key) -> assertThat(key).matches("visitors:\\{valid\\}:(count|seen:.+|requests:.+|new:.+)"));
+			.hasSize(validIds.size() + 4)
+			.allSatisfy((key) -> assertThat(key)
+				.matches("visitors:\\{valid\\}:(count|seen:.+|requests:.+|new:.+|day:\\d{4}-\\d{2}-\\d{2})"));
 		assertThat(this.redis.opsForValue().get("visitors:{valid}:count")).isEqualTo(Integer.toString(validIds.size()));
 		List<String> unsafeLines = output.getAll()
 			.lines()
