@@ -9,6 +9,12 @@ import io.github.visitorcounter.visitor.CounterNames;
 import io.github.visitorcounter.visitor.VisitorCounter;
 import jakarta.validation.constraints.Pattern;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+
 import org.springframework.http.CacheControl;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -24,6 +30,7 @@ import org.springframework.web.bind.annotation.RestController;
  * the count is unchanged (Spring answers a matching {@code If-None-Match} itself).
  */
 @RestController
+@Tag(name = "visitors")
 @RequestMapping("/api/visitors")
 class BadgeController {
 
@@ -35,6 +42,12 @@ class BadgeController {
 		this.visitorCounter = visitorCounter;
 	}
 
+	@Operation(summary = "The count as an SVG badge",
+			description = "A shields-style badge; `Cache-Control: no-cache` with an `ETag`, so a matching "
+					+ "`If-None-Match` is answered with 304. The bare path is the counter `default`.")
+	@ApiResponse(responseCode = "200", description = "The badge",
+			content = @Content(mediaType = "image/svg+xml", schema = @Schema(type = "string")))
+	@ApiResponse(responseCode = "304", description = "The badge is unchanged since the given ETag")
 	@GetMapping({ "/badge.svg", "/{counter}/badge.svg" })
 	ResponseEntity<String> badge(
 			@PathVariable(required = false) @Pattern(regexp = CounterNames.PATTERN,

@@ -5,6 +5,12 @@ import io.github.visitorcounter.visitor.CounterNames;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.constraints.Pattern;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+
 import org.springframework.http.CacheControl;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -23,6 +29,7 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * not sent it again.
  */
 @RestController
+@Tag(name = "visitors")
 @RequestMapping("/api/visitors")
 class LiveController {
 
@@ -32,6 +39,18 @@ class LiveController {
 		this.changeFeed = changeFeed;
 	}
 
+	@Operation(summary = "Follow a count live",
+			description = "Server-sent events: the current count at once, then each change (coalesced to at most "
+					+ "one event per 250 ms); the event id is the count, so `Last-Event-ID` resumes. A comment line "
+					+ "every 15 s. The bare path is the counter `default`.")
+	@ApiResponse(responseCode = "200", description = "The event stream",
+			content = @Content(mediaType = "text/event-stream", schema = @Schema(type = "string")))
+	@ApiResponse(responseCode = "429",
+			description = "Too many streams from this address "
+					+ "(`urn:visitor-counter:problem:too-many-client-streams`)")
+	@ApiResponse(responseCode = "503",
+			description = "Too many streams on this instance, or shutting down "
+					+ "(`urn:visitor-counter:problem:too-many-streams`)")
 	@GetMapping({ "/stream", "/{counter}/stream" })
 	ResponseEntity<SseEmitter> stream(
 			@PathVariable(required = false) @Pattern(regexp = CounterNames.PATTERN,

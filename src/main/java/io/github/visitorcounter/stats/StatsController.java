@@ -5,6 +5,10 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Pattern;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+
 import org.springframework.http.CacheControl;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -17,6 +21,7 @@ import org.springframework.web.bind.annotation.RestController;
  * Daily uniques of a counter: today, the last 7 and 30 days, and a day-by-day series.
  */
 @RestController
+@Tag(name = "visitors")
 @RequestMapping("/api/visitors")
 class StatsController {
 
@@ -26,6 +31,11 @@ class StatsController {
 		this.dailyVisitors = dailyVisitors;
 	}
 
+	@Operation(summary = "Daily uniques of a counter",
+			description = "Distinct visitors today, over the last 7 and 30 days (true unions of daily HyperLogLogs, "
+					+ "standard error 0.81%), and per day for the last `days` days, oldest first. "
+					+ "The bare path is the counter `default`.")
+	@ApiResponse(responseCode = "200", description = "The stats")
 	@GetMapping({ "/stats", "/{counter}/stats" })
 	ResponseEntity<StatsResponse> stats(
 			@PathVariable(required = false) @Pattern(regexp = CounterNames.PATTERN,
