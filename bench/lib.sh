@@ -81,12 +81,17 @@ start_app() {
 	local flags; flags=$(jvm_flags)
 	local start; start=$(now_ms)
 	# shellcheck disable=SC2086
-	env REDIS_URL="redis://127.0.0.1:$rport" SERVER_PORT="$port" "$@" \
+	# All load comes from 127.0.0.1: the per-address request budget (30 per 10 s) and new-visitor cap (50 per
+	# hour) would turn the benchmark into a measurement of 429s and uncounted visits. They are off unless
+	# BENCH_LIMITS=on (they add Redis work inside the same script when on).
+	local limits=(VISITORS_RATE_LIMIT_ENABLED=false VISITORS_NEW_VISITOR_CAP_ENABLED=false)
+	[ "${BENCH_LIMITS:-off}" = on ] && limits=()
+	env REDIS_URL="redis://127.0.0.1:$rport" SERVER_PORT="$port" "${limits[@]}" "$@" \
 		"$JAVA" $flags ${JAVA_EXTRA_FLAGS:-} -jar "$jar" >"$BENCH_TMP/$name.log" 2>&1 &
 	local pid=$!; BENCH_PIDS+=("$pid")
 	printf -v "${name}_PORT" '%s' "$port"; printf -v "${name}_PID" '%s' "$pid"
 	printf -v "${name}_URL" '%s' "http://127.0.0.1:$port"; printf -v "${name}_START_MS" '%s' "$start"
-	log "app $name pid=$pid port=$port java=$JAVA flags=$flags ${JAVA_EXTRA_FLAGS:-}"
+	log "app $name pid=$pid port=$port java=$JAVA flags=$flags ${JAVA_EXTRA_FLAGS:-} env=${limits[*]:-} $*"
 }
 
 # start_peer VAR PEER_DIR REDIS_PORT: the Node.js reference peer (COUNTER_MODE=setnx unless PEER_MODE is set).
@@ -104,7 +109,7 @@ start_peer() {
 
 # post URL ID: one POST, prints the HTTP status.
 post() {
-	curl -s -o /dev/null -w '%{http_code}' --max-time 2 -H 'Content-Type: application/json' \
+	curl -s -o /dev/null -w '%{http_code}' --max-time 2 -A bench -H 'Content-Type: application/json' \
 		-d "{\"visitorId\":\"$2\"}" "$1/api/visitors" 2>/dev/null || true
 }
 
@@ -137,11 +142,25 @@ pre_register() {
 	awk -v url="$url" -v p="$prefix" -v n="$n" 'BEGIN {
 		for (i = 0; i < n; i++) {
 			if (i > 0) print "next"
-			printf "url = \"%s/api/visitors\"\nheader = \"Content-Type: application/json\"\n", url
+			printf "url = \"%s/api/visitors\"\nheader = \"Content-Type: application/json\"\nuser-agent = \"bench\"\n", url
 			printf "data = \"{\\\"visitorId\\\":\\\"%s-pool-%010d\\\"}\"\noutput = \"/dev/null\"\nfail\n", p, i
 		}
 	}' >"$cfg"
 	curl -s -K "$cfg" --max-time 120
+}
+
+# check_counting URL PREFIX: proves the service really counts (not 429, not "bot"/cap-uncounted): a fresh id must
+# give 200 and "newVisitor":true, the same id again 200 and "newVisitor":false. Exits on failure.
+check_counting() {
+	local url=$1 id="$2-check-0000000000" a b
+	a=$(curl -s --max-time 2 -A bench -H 'Content-Type: application/json' -d "{\"visitorId\":\"$id\"}" -w ' %{http_code}' "$url/api/visitors")
+	b=$(curl -s --max-time 2 -A bench -H 'Content-Type: application/json' -d "{\"visitorId\":\"$id\"}" -w ' %{http_code}' "$url/api/visitors")
+	# the app answers "newVisitor", the peer "new"
+	if [[ "$a" =~ \"new(Visitor)?\":true.*\ 200$ && "$b" =~ \"new(Visitor)?\":false.*\ 200$ ]]; then
+		log "counting check ok at $url"
+	else
+		echo "counting check FAILED at $url: first=[$a] second=[$b]" >&2; exit 1
+	fi
 }
 
 # The returning-visitor id of pool slot I (same format as pool_id() in bench/wrk/common.lua).

@@ -23,6 +23,10 @@
 #        mix        80% returning, 10% new, 10% GET
 #      wrk: WRK_THREADS (1) threads, WRK_CONNECTIONS (32) connections; load generator, Redis and the services
 #      share the machine's cores;
+#   Before the runs each service must answer a fresh id with 200 and "newVisitor":true (check_counting); in
+#   "new" runs the count must grow by the number of completed requests (counted=...). The app is started with
+#   its per-address rate limit and new-visitor cap off (all load comes from 127.0.0.1; BENCH_LIMITS=on keeps
+#   them), and wrk sends a User-Agent (the app does not count visits without one).
 #   5. prints one line per run (repeat=N ...), then one summary line per scenario and service with the
 #      medians (errors summed) and, with a peer, the app/peer ratio; stops everything it started, by pid.
 #
@@ -64,6 +68,7 @@ for i in "${!SERVICES[@]}"; do
 	pid=${SVC_PID[$i]}; [ "$pid" = - ] && pid=$$
 	wait_ready "${SVC_URL[$i]}" "$pid" 120
 	log "${SERVICES[$i]} ready at ${SVC_URL[$i]}"
+	check_counting "${SVC_URL[$i]}" "$RUN"
 	pre_register "${SVC_URL[$i]}" "$RUN" "$POOL"
 done
 
@@ -90,8 +95,16 @@ for r in $(seq 1 "$REPEATS"); do
 	if [ $((r % 2)) -eq 0 ]; then order=($(printf '%s\n' "${!SERVICES[@]}" | sort -rn)); fi
 	for s in $SCENARIOS; do
 		for i in "${order[@]}"; do
+			before=$(count_of "${SVC_URL[$i]}")
 			line=$(run_wrk "${SVC_URL[$i]}" "$s.lua" "$DURATION" "${SVC_PID[$i]}" \
 				BENCH_PREFIX="${RUN}n$r" BENCH_POOL_PREFIX="$RUN" BENCH_POOL="$POOL")
+			# Validity: in "new" every completed request must have been counted (the count grows by at least
+			# the requests wrk completed; requests still in flight when wrk stops may add a few more).
+			if [ "$s" = new ]; then
+				counted=$(( $(count_of "${SVC_URL[$i]}") - before ))
+				line="$line counted=$counted"
+				[ "$counted" -ge "$(field requests "$line")" ] || log "WARNING: ${SERVICES[$i]} counted $counted of $(field requests "$line") new visitors"
+			fi
 			echo "repeat=$r scenario=$s service=${SERVICES[$i]} $line" | tee -a "$RESULTS"
 		done
 	done
