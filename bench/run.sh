@@ -33,6 +33,9 @@
 # Usage (from the repo root):
 #   bench/run.sh [path/to/app.jar]          # default: target/visitor-counter-*.jar
 #   JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java PEER_DIR=/tmp/node-counter bench/run.sh
+# A/B of two app configurations: B_JVM_FLAGS (replaces the flags), B_JAVA_EXTRA_FLAGS, B_APP_ENV ("K=V ...",
+# e.g. MALLOC_ARENA_MAX=2), B_JAR start a second app "appb" on the same Redis, measured interleaved with "app"
+# (and the peer); the summary adds appb/app ratios. rss_mb = VmRSS right after each run (summary: the max).
 # Env: JAVA, JVM_FLAGS (replaces bench/jvm-flags), JAVA_EXTRA_FLAGS (added to them), APP_ENV (extra
 # "K=V K=V" environment for the app), PEER_DIR, PEER_URL, PEER_PID, PEER_MODE, SCENARIOS, DURATION, REPEATS,
 # WARMUP_SECONDS, WARMUP_MAX, POOL, WRK_THREADS, WRK_CONNECTIONS.
@@ -57,11 +60,18 @@ export BENCH_REDIS_PID=$REDIS_PID
 start_app APP "$JAR" "$REDIS_PORT" ${APP_ENV:-}
 SERVICES=(app)
 SVC_URL[0]=$APP_URL; SVC_PID[0]=$APP_PID
+# A/B: a second app ("appb") with other JVM flags / env / jar, measured interleaved with the first.
+if [ -n "${B_JVM_FLAGS:-}${B_JAVA_EXTRA_FLAGS:-}${B_APP_ENV:-}${B_JAR:-}" ]; then
+	# shellcheck disable=SC2086
+	JVM_FLAGS="${B_JVM_FLAGS:-${JVM_FLAGS:-}}" JAVA_EXTRA_FLAGS="${B_JAVA_EXTRA_FLAGS:-}" \
+		start_app APPB "${B_JAR:-$JAR}" "$REDIS_PORT" ${B_APP_ENV:-}
+	SERVICES+=(appb); SVC_URL[1]=$APPB_URL; SVC_PID[1]=$APPB_PID
+fi
 if [ -n "${PEER_DIR:-}" ]; then
 	start_peer PEER "$PEER_DIR" "$REDIS_PORT"
-	SERVICES+=(peer); SVC_URL[1]=$PEER_URL; SVC_PID[1]=$PEER_PID
+	SVC_URL[${#SERVICES[@]}]=$PEER_URL; SVC_PID[${#SERVICES[@]}]=$PEER_PID; SERVICES+=(peer)
 elif [ -n "${PEER_URL:-}" ]; then
-	SERVICES+=(peer); SVC_URL[1]=$PEER_URL; SVC_PID[1]=${PEER_PID:--}
+	SVC_URL[${#SERVICES[@]}]=$PEER_URL; SVC_PID[${#SERVICES[@]}]=${PEER_PID:--}; SERVICES+=(peer)
 fi
 
 for i in "${!SERVICES[@]}"; do
@@ -93,6 +103,7 @@ RESULTS="$BENCH_TMP/results"
 for r in $(seq 1 "$REPEATS"); do
 	order=("${!SERVICES[@]}")
 	if [ $((r % 2)) -eq 0 ]; then order=($(printf '%s\n' "${!SERVICES[@]}" | sort -rn)); fi
+	if [ "${#SERVICES[@]}" -eq 3 ] && [ $((r % 3)) -eq 0 ]; then order=(1 2 0); fi
 	for s in $SCENARIOS; do
 		for i in "${order[@]}"; do
 			before=$(count_of "${SVC_URL[$i]}")
@@ -111,17 +122,23 @@ for r in $(seq 1 "$REPEATS"); do
 done
 
 echo "# summary: medians over $REPEATS repeats (errors: sum), wrk -t$WRK_THREADS -c$WRK_CONNECTIONS -d${DURATION}s, $(nproc) cores"
+ratio() { # scenario a b
+	local x y; x=$(grep " service=$2 " "$RESULTS.summary" | grep "^scenario=$1 "); y=$(grep " service=$3 " "$RESULTS.summary" | grep "^scenario=$1 ")
+	echo "scenario=$1 ratio=$2/$3 rps=$(awk -v a="$(field rps "$x")" -v b="$(field rps "$y")" 'BEGIN { printf "%.2f", a / b }')" \
+		"p99=$(awk -v a="$(field p99_ms "$x")" -v b="$(field p99_ms "$y")" 'BEGIN { printf "%.2f", a / b }')" \
+		"cpu_per_request=$(awk -v a="$(field rps "$x")" -v b="$(field rps "$y")" -v ca="$(field cpu_pct "$x")" -v cb="$(field cpu_pct "$y")" 'BEGIN { if (cb > 0 && a > 0) printf "%.2f", (ca / a) / (cb / b); else print "NA" }')" \
+		"rss=$(awk -v a="$(field rss_mb "$x")" -v b="$(field rss_mb "$y")" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "NA" }')"
+}
 for s in $SCENARIOS; do
 	for svc in "${SERVICES[@]}"; do
 		sel() { grep " scenario=$s service=$svc " "$RESULTS" | tr ' ' '\n' | awk -F= -v k="$1" '$1 == k { print $2 }'; }
 		echo "scenario=$s service=$svc rps=$(sel rps | median) p50_ms=$(sel p50_ms | median)" \
 			"p99_ms=$(sel p99_ms | median) errors=$(sel errors | awk '{ s += $1 } END { print s + 0 }')" \
-			"cpu_pct=$(sel cpu_pct | median) redis_cpu_pct=$(sel redis_cpu_pct | median)"
+			"cpu_pct=$(sel cpu_pct | median) redis_cpu_pct=$(sel redis_cpu_pct | median) rss_mb=$(sel rss_mb | sort -g | tail -1)"
 	done | tee -a "$RESULTS.summary"
-	if [ "${#SERVICES[@]}" -eq 2 ]; then
-		a=$(grep " service=app " "$RESULTS.summary" | grep "^scenario=$s ") ; b=$(grep " service=peer " "$RESULTS.summary" | grep "^scenario=$s ")
-		echo "scenario=$s ratio=app/peer rps=$(awk -v a="$(field rps "$a")" -v b="$(field rps "$b")" 'BEGIN { printf "%.2f", a / b }')" \
-			"p99=$(awk -v a="$(field p99_ms "$a")" -v b="$(field p99_ms "$b")" 'BEGIN { printf "%.2f", a / b }')" \
-			"cpu_per_request=$(awk -v a="$(field rps "$a")" -v b="$(field rps "$b")" -v ca="$(field cpu_pct "$a")" -v cb="$(field cpu_pct "$b")" 'BEGIN { if (cb > 0 && a > 0) printf "%.2f", (ca / a) / (cb / b); else print "NA" }')"
-	fi
+	for svc in app appb; do
+		[[ " ${SERVICES[*]} " == *" peer "* && " ${SERVICES[*]} " == *" $svc "* ]] && ratio "$s" "$svc" peer
+	done
+	[[ " ${SERVICES[*]} " == *" appb "* ]] && ratio "$s" appb app
 done
+exit 0

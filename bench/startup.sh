@@ -13,6 +13,9 @@
 # (bench/jvm-flags, $JAVA, plus JAVA_EXTRA_FLAGS, e.g. an AOT cache or CDS archive to compare), polled, then
 # loaded with back-to-back 1 s wrk runs starting right after the first POST; the app is stopped by pid before
 # the next repeat. With PEER_DIR the Node.js peer is measured the same way. RAMP_DETAIL=1 prints every window.
+# A/B: B_JVM_FLAGS, B_JAVA_EXTRA_FLAGS (e.g. -XX:AOTCache=target/aot/app.aot), B_APP_ENV, B_JAR (e.g. the
+# extracted jar from bench/aot-train.sh) add a second app configuration "appb", cold-started interleaved with
+# "app" (and the peer): order app, appb, peer on odd runs, reversed on even ones.
 # Usage (repo root): [JAVA=...] [JAVA_EXTRA_FLAGS=...] [PEER_DIR=/tmp/node-counter] bench/startup.sh [app.jar]
 
 source "$(dirname "$0")/lib.sh"
@@ -25,7 +28,13 @@ start_redis REDIS
 
 cold_start() { # name run
 	local name=$1 run=$2 url pid start first series="$BENCH_TMP/ramp-$1-$2.txt"
-	if [ "$name" = app ]; then start_app SVC "$JAR" "$REDIS_PORT"; else start_peer SVC "$PEER_DIR" "$REDIS_PORT"; fi
+	case $name in
+	app) start_app SVC "$JAR" "$REDIS_PORT" ;;
+	# shellcheck disable=SC2086
+	appb) JVM_FLAGS="${B_JVM_FLAGS:-${JVM_FLAGS:-}}" JAVA_EXTRA_FLAGS="${B_JAVA_EXTRA_FLAGS:-}" \
+		start_app SVC "${B_JAR:-$JAR}" "$REDIS_PORT" ${B_APP_ENV:-} ;;
+	*) start_peer SVC "$PEER_DIR" "$REDIS_PORT" ;;
+	esac
 	url=$SVC_URL; pid=$SVC_PID; start=$SVC_START_MS
 	wait_ready "$url" "$pid" 120
 	first=$(( $(now_ms) - start ))
@@ -48,8 +57,14 @@ cold_start() { # name run
 		}' "$series"
 }
 
+SERVICES=(app)
+[ -n "${B_JVM_FLAGS:-}${B_JAVA_EXTRA_FLAGS:-}${B_APP_ENV:-}${B_JAR:-}" ] && SERVICES+=(appb)
+[ -n "${PEER_DIR:-}" ] && SERVICES+=(peer)
+log "host busy before starting: $(host_busy_1s)%; $(uptime)"
 for run in $(seq 1 "$REPEATS"); do
-	cold_start app "$run"
-	[ -n "${PEER_DIR:-}" ] && cold_start peer "$run"
+	order=("${SERVICES[@]}")
+	# interleaved: reversed order on even runs
+	[ $((run % 2)) -eq 0 ] && order=($(printf '%s\n' "${SERVICES[@]}" | tac))
+	for svc in "${order[@]}"; do cold_start "$svc" "$run"; done
 done
 exit 0
