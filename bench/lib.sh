@@ -169,7 +169,8 @@ pool_id() { printf '%s-pool-%010d' "$1" "$2"; }
 # run_wrk URL SCRIPT DURATION PID [key=value env for the Lua script...]
 # Runs wrk, prints "rps=.. p50_ms=.. p99_ms=.. errors=.. requests=.. cpu_pct=.. redis_cpu_pct=.."
 # cpu_pct: CPU time of PID (all its threads) over wall time, in % of one core (max 100 x cores); pid "-" = unknown.
-# redis_cpu_pct: the same for $BENCH_REDIS_PID if set. rss_mb: VmRSS of PID right after the run. host_busy_pct: the whole machine's busy share (% of all
+# redis_cpu_pct: the same for $BENCH_REDIS_PID if set. rss_mb: VmRSS of PID right after the run,
+# rss_anon_mb its anonymous part (without mapped files such as the jar or an AOT cache). host_busy_pct: the whole machine's busy share (% of all
 # cores), to spot other load on the machine.
 run_wrk() {
 	local url=$1 script=$2 duration=$3 pid=$4; shift 4
@@ -190,9 +191,12 @@ run_wrk() {
 	[ -n "$rpid" ] || rcpu=NA
 	[ "$pid" != - ] || cpu=NA
 	local host; host=$(awk -v a="$h0" -v b="$h1" 'BEGIN { split(a, x); split(b, y); printf "%.0f", 100 * ((y[1] - y[2]) - (x[1] - x[2])) / (y[1] - x[1]) }')
-	local rss=NA
-	[ "$pid" != - ] && rss=$(awk '$1 == "VmRSS:" { printf "%.0f", $2 / 1024 }' "/proc/$pid/status" 2>/dev/null || echo NA)
-	echo "${line#WRK } cpu_pct=$cpu redis_cpu_pct=$rcpu host_busy_pct=$host rss_mb=$rss"
+	local rss=NA anon=NA
+	if [ "$pid" != - ]; then
+		rss=$(awk '$1 == "VmRSS:" { printf "%.0f", $2 / 1024 }' "/proc/$pid/status" 2>/dev/null || echo NA)
+		anon=$(awk '$1 == "RssAnon:" { printf "%.0f", $2 / 1024 }' "/proc/$pid/status" 2>/dev/null || echo NA)
+	fi
+	echo "${line#WRK } cpu_pct=$cpu redis_cpu_pct=$rcpu host_busy_pct=$host rss_mb=$rss rss_anon_mb=$anon"
 }
 
 # field NAME LINE: the value of NAME=... in a key=value line.

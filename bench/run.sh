@@ -78,7 +78,7 @@ for i in "${!SERVICES[@]}"; do
 	pid=${SVC_PID[$i]}; [ "$pid" = - ] && pid=$$
 	wait_ready "${SVC_URL[$i]}" "$pid" 120
 	log "${SERVICES[$i]} ready at ${SVC_URL[$i]}"
-	check_counting "${SVC_URL[$i]}" "$RUN"
+	check_counting "${SVC_URL[$i]}" "${RUN}s$i"
 	pre_register "${SVC_URL[$i]}" "$RUN" "$POOL"
 done
 
@@ -86,7 +86,7 @@ for i in "${!SERVICES[@]}"; do
 	prev=0
 	for n in $(seq 1 "$WARMUP_MAX"); do
 		line=$(run_wrk "${SVC_URL[$i]}" mix.lua "$WARMUP_SECONDS" "${SVC_PID[$i]}" \
-			BENCH_PREFIX="${RUN}w$n" BENCH_POOL_PREFIX="$RUN" BENCH_POOL="$POOL")
+			BENCH_PREFIX="${RUN}w${n}s$i" BENCH_POOL_PREFIX="$RUN" BENCH_POOL="$POOL")
 		rps=$(field rps "$line")
 		log "warm-up ${SERVICES[$i]} run $n: $line"
 		if [ "$n" -ge "$WARMUP_MIN" ] && awk -v a="$prev" -v b="$rps" 'BEGIN { d = (a - b) / a; exit !(d < 0.05 && d > -0.05) }'; then
@@ -108,7 +108,7 @@ for r in $(seq 1 "$REPEATS"); do
 		for i in "${order[@]}"; do
 			before=$(count_of "${SVC_URL[$i]}")
 			line=$(run_wrk "${SVC_URL[$i]}" "$s.lua" "$DURATION" "${SVC_PID[$i]}" \
-				BENCH_PREFIX="${RUN}n$r" BENCH_POOL_PREFIX="$RUN" BENCH_POOL="$POOL")
+				BENCH_PREFIX="${RUN}n${r}s$i" BENCH_POOL_PREFIX="$RUN" BENCH_POOL="$POOL")
 			# Validity: in "new" every completed request must have been counted (the count grows by at least
 			# the requests wrk completed; requests still in flight when wrk stops may add a few more).
 			if [ "$s" = new ]; then
@@ -134,7 +134,8 @@ for s in $SCENARIOS; do
 		sel() { grep " scenario=$s service=$svc " "$RESULTS" | tr ' ' '\n' | awk -F= -v k="$1" '$1 == k { print $2 }'; }
 		echo "scenario=$s service=$svc rps=$(sel rps | median) p50_ms=$(sel p50_ms | median)" \
 			"p99_ms=$(sel p99_ms | median) errors=$(sel errors | awk '{ s += $1 } END { print s + 0 }')" \
-			"cpu_pct=$(sel cpu_pct | median) redis_cpu_pct=$(sel redis_cpu_pct | median) rss_mb=$(sel rss_mb | sort -g | tail -1)"
+			"cpu_pct=$(sel cpu_pct | median) redis_cpu_pct=$(sel redis_cpu_pct | median) rss_mb=$(sel rss_mb | sort -g | tail -1)" \
+			"rss_anon_mb=$(sel rss_anon_mb | sort -g | tail -1)"
 	done | tee -a "$RESULTS.summary"
 	for svc in app appb; do
 		[[ " ${SERVICES[*]} " == *" peer "* && " ${SERVICES[*]} " == *" $svc "* ]] && ratio "$s" "$svc" peer
