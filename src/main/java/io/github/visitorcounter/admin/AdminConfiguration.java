@@ -1,16 +1,14 @@
 package io.github.visitorcounter.admin;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
+import io.github.visitorcounter.system.LuaScripts;
 import io.github.visitorcounter.visitor.KeyedHasher;
 import io.github.visitorcounter.visitor.VisitorProperties;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Lazy;
-import org.springframework.core.io.ClassPathResource;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
@@ -25,10 +23,8 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 class AdminConfiguration {
 
 	@Bean
-	@SuppressWarnings({ "rawtypes", "unchecked" })
-	RedisScript<List<Long>> adminFailuresScript() throws IOException {
-		String source = new ClassPathResource("scripts/admin-failures.lua").getContentAsString(StandardCharsets.UTF_8);
-		return (RedisScript) RedisScript.of(source, List.class);
+	RedisScript<List<Long>> adminFailuresScript() {
+		return LuaScripts.returningIntegers("admin-failures.lua");
 	}
 
 	@Bean

@@ -323,7 +323,7 @@ class ChangeFeed implements SmartLifecycle {
 
 		private void received(String channel, String message) {
 			try {
-				publishLocally(ChangeFeed.this.keys.counterOfChanges(channel), Long.parseLong(message));
+				publishLocally(ChangeFeed.this.keys.counterOf(channel), Long.parseLong(message));
 			}
 			catch (RuntimeException ex) {
 				logger.warn("Ignored a malformed change on " + channel + ": " + ex.getMessage());

@@ -33,15 +33,15 @@ public class CounterAdministration {
 
 	private final StringRedisTemplate redis;
 
-	private final String prefix;
+	private final VisitorKeys keys;
 
-	CounterAdministration(StringRedisTemplate redis, VisitorProperties properties) {
+	CounterAdministration(StringRedisTemplate redis, VisitorKeys keys) {
 		this.redis = redis;
-		this.prefix = properties.keyPrefix();
+		this.keys = keys;
 	}
 
 	public void setCount(String counter, long count) {
-		this.redis.opsForValue().set(countKey(counter), Long.toString(count));
+		this.redis.opsForValue().set(this.keys.count(counter), Long.toString(count));
 	}
 
 	/** Removes the counter with all of its dedupe and limiter state. */
@@ -49,7 +49,7 @@ public class CounterAdministration {
 		return this.redis.execute((RedisCallback<Long>) (connection) -> {
 			List<byte[]> batch = new ArrayList<>(UNLINK_BATCH);
 			long[] removed = { 0 };
-			scan(connection, this.prefix + ":{" + counter + "}:*", (key) -> {
+			scan(connection, this.keys.everyKeyOf(counter), (key) -> {
 				batch.add(key);
 				if (batch.size() == UNLINK_BATCH) {
 					removed[0] += unlink(connection, batch);
@@ -63,7 +63,7 @@ public class CounterAdministration {
 	public Map<String, Long> counts() {
 		List<String> keys = new ArrayList<>();
 		this.redis.execute((RedisCallback<Void>) (connection) -> {
-			scan(connection, this.prefix + ":{*}:count", (key) -> keys.add(new String(key, StandardCharsets.UTF_8)));
+			scan(connection, this.keys.everyCount(), (key) -> keys.add(new String(key, StandardCharsets.UTF_8)));
 			return null;
 		});
 		Map<String, Long> counts = new TreeMap<>();
@@ -72,19 +72,11 @@ public class CounterAdministration {
 			List<String> values = this.redis.opsForValue().multiGet(slice);
 			for (int i = 0; i < slice.size(); i++) {
 				if (values != null && values.get(i) != null) {
-					counts.put(counterName(slice.get(i)), Long.parseLong(values.get(i)));
+					counts.put(this.keys.counterOf(slice.get(i)), Long.parseLong(values.get(i)));
 				}
 			}
 		}
 		return counts;
-	}
-
-	private String countKey(String counter) {
-		return this.prefix + ":{" + counter + "}:count";
-	}
-
-	private String counterName(String countKey) {
-		return countKey.substring(this.prefix.length() + 2, countKey.length() - "}:count".length());
 	}
 
 	private static long unlink(RedisConnection connection, List<byte[]> keys) {

@@ -1,16 +1,14 @@
 package io.github.visitorcounter.visitor;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
 
+import io.github.visitorcounter.system.LuaScripts;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.io.ClassPathResource;
 import org.springframework.data.redis.core.script.RedisScript;
 
 @Configuration(proxyBeanMethods = false)
@@ -18,14 +16,9 @@ class VisitorConfiguration {
 
 	private static final Log logger = LogFactory.getLog(VisitorConfiguration.class);
 
-	// Read once: a script built from a Resource re-checks the file on every call, which
-	// inside a jar costs a
-	// failed lookup and an exception per request.
 	@Bean
-	@SuppressWarnings({ "rawtypes", "unchecked" })
-	RedisScript<List<Long>> registerVisitScript() throws IOException {
-		String source = new ClassPathResource("scripts/register-visit.lua").getContentAsString(StandardCharsets.UTF_8);
-		return (RedisScript) RedisScript.of(source, List.class);
+	RedisScript<List<Long>> registerVisitScript() {
+		return LuaScripts.returningIntegers("register-visit.lua");
 	}
 
 	/** Decides which day a visit belongs to; tests replace it to simulate days. */

@@ -115,10 +115,11 @@ public class VisitorCounter {
 			}
 		}
 		Optional<String> notCountable = this.countingPolicy.notCountedReason(client);
-		String visitorDigest = this.keys.visitorDigest(visitorId);
+		String visitorDigest = this.keys.digest(visitorId);
+		String addressDigest = this.keys.digest(client.address());
 		List<Long> result = this.metrics.timeScript(() -> this.redis.execute(this.registerVisitScript,
-				List.of(this.keys.count(counter), this.keys.seenDigest(counter, visitorDigest),
-						this.keys.requests(counter, client.address()), this.keys.newVisitors(counter, client.address()),
+				List.of(this.keys.count(counter), this.keys.seen(counter, visitorDigest),
+						this.keys.requests(counter, addressDigest), this.keys.newVisitors(counter, addressDigest),
 						this.keys.day(counter, this.stats.today(this.clock)), this.keys.changes(counter)),
 				this.dedupeTtlSeconds, notCountable.isPresent() ? "0" : "1", this.requestBudget,
 				this.requestWindowMillis, this.newVisitorCap, this.newVisitorWindowMillis,

@@ -34,15 +34,12 @@ public class VisitorKeys {
 		return this.prefix + ":{" + counter + "}:count";
 	}
 
-	String seen(String counter, String visitorId) {
-		return seenDigest(counter, visitorDigest(visitorId));
+	/** The digest that stands for a visitor id or a client address in keys. */
+	String digest(String value) {
+		return this.hasher.digest(value);
 	}
 
-	String visitorDigest(String visitorId) {
-		return this.hasher.digest(visitorId);
-	}
-
-	String seenDigest(String counter, String visitorDigest) {
+	String seen(String counter, String visitorDigest) {
 		return this.prefix + ":{" + counter + "}:seen:" + visitorDigest;
 	}
 
@@ -54,17 +51,27 @@ public class VisitorKeys {
 		return this.prefix + ":{" + counter + "}:changes";
 	}
 
-	/** The counter whose change channel this is. */
-	public String counterOfChanges(String channel) {
-		return channel.substring(this.prefix.length() + 2, channel.length() - "}:changes".length());
+	String requests(String counter, String addressDigest) {
+		return this.prefix + ":{" + counter + "}:requests:" + addressDigest;
 	}
 
-	String requests(String counter, String clientAddress) {
-		return this.prefix + ":{" + counter + "}:requests:" + this.hasher.digest(clientAddress);
+	String newVisitors(String counter, String addressDigest) {
+		return this.prefix + ":{" + counter + "}:new:" + addressDigest;
 	}
 
-	String newVisitors(String counter, String clientAddress) {
-		return this.prefix + ":{" + counter + "}:new:" + this.hasher.digest(clientAddress);
+	/** A {@code SCAN} pattern for every key of a counter. */
+	String everyKeyOf(String counter) {
+		return this.prefix + ":{" + counter + "}:*";
+	}
+
+	/** A {@code SCAN} pattern for the count keys of all counters. */
+	String everyCount() {
+		return this.prefix + ":{*}:count";
+	}
+
+	/** The counter a key or channel of this layout belongs to. */
+	public String counterOf(String key) {
+		return key.substring(this.prefix.length() + 2, key.indexOf('}', this.prefix.length() + 2));
 	}
 
 }

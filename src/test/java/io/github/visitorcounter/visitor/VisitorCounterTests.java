@@ -109,14 +109,14 @@ class VisitorCounterTests {
 		// Lettuce re-sends a command whose reply was lost in a reconnect: the replay must
 		// be harmless.
 		VisitorKeys keys = new VisitorKeys("visitors", new KeyedHasher("replay-test-secret-0123456789"));
-		List<String> scriptKeys = List.of(keys.count("default"), keys.seen("default", ALICE),
-				keys.requests("default", ADDRESS), keys.newVisitors("default", ADDRESS),
+		List<String> scriptKeys = List.of(keys.count("default"), keys.seen("default", keys.digest(ALICE)),
+				keys.requests("default", keys.digest(ADDRESS)), keys.newVisitors("default", keys.digest(ADDRESS)),
 				keys.day("default", LocalDate.of(2025, 3, 1)), keys.changes("default"));
-		Object[] args = { "0", "1", "30", "10000", "50", "3600000", "token-1", keys.visitorDigest(ALICE), "34560000",
+		Object[] args = { "0", "1", "30", "10000", "50", "3600000", "token-1", keys.digest(ALICE), "34560000",
 				"SPUBLISH" };
 		assertThat(this.redis.execute(this.registerVisitScript, scriptKeys, args)).startsWith(1L, 1L, 29L);
 		assertThat(this.redis.execute(this.registerVisitScript, scriptKeys, args)).startsWith(0L, 1L, 29L);
-		assertThat(this.redis.opsForZSet().size(keys.newVisitors("default", ADDRESS))).isOne();
+		assertThat(this.redis.opsForZSet().size(keys.newVisitors("default", keys.digest(ADDRESS)))).isOne();
 		assertThat(this.redis.opsForHyperLogLog().size(keys.day("default", LocalDate.of(2025, 3, 1)))).isOne();
 	}
 
