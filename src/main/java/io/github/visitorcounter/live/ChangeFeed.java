@@ -19,11 +19,13 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.event.ClusterTopologyChangedEvent;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import reactor.core.Disposable;
 
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.SmartLifecycle;
@@ -43,7 +45,8 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * counter: {@code SSUBSCRIBE} (sharded channels, Redis 7.0+) or {@code SUBSCRIBE}, as
  * configured. Pub/sub is fire-and-forget, so every heartbeat also re-reads the count of
  * each watched counter: a change published while the connection was down (Lettuce
- * reconnects and resubscribes by itself) still reaches the streams.
+ * reconnects and resubscribes by itself) still reaches the streams. In a cluster, sharded
+ * subscriptions follow topology changes, such as a failover, by subscribing again.
  * <p>
  * Nothing here holds a thread per stream: streams are asynchronous requests, one timer
  * thread only schedules, and writes run on the application's task executor (virtual
@@ -77,6 +80,9 @@ class ChangeFeed implements SmartLifecycle {
 	private final AtomicBoolean resyncing = new AtomicBoolean();
 
 	private volatile ScheduledThreadPoolExecutor timer;
+
+	/** Cluster topology changes, while the pub/sub connection is open. */
+	private Disposable topologyChanges;
 
 	/** Guarded by {@code this}, as are subscribing and unsubscribing. */
 	private StatefulRedisPubSubConnection<String, String> connection;
@@ -191,6 +197,13 @@ class ChangeFeed implements SmartLifecycle {
 						: ((RedisClient) client).connectPubSub(StringCodec.UTF8, standaloneUri());
 				opened.addListener(new Listener());
 				this.connection = opened;
+				if (client instanceof RedisClusterClient && this.properties.sharded()) {
+					this.topologyChanges = client.getResources()
+						.eventBus()
+						.get()
+						.filter(ClusterTopologyChangedEvent.class::isInstance)
+						.subscribe((event) -> this.sender.execute(this::resubscribeShardChannels));
+				}
 			}
 			catch (RuntimeException ex) {
 				throw new DataAccessResourceFailureException("Could not open the pub/sub connection: " + ex, ex);
@@ -225,6 +238,26 @@ class ChangeFeed implements SmartLifecycle {
 			}
 		}
 		return uri.build();
+	}
+
+	/**
+	 * Lettuce neither moves a sharded subscription to the new master after a failover nor
+	 * to a new owner after resharding (lettuce#3213): subscribing again routes it by the
+	 * current topology, and a node that already has it ignores the repeat. Then a re-read
+	 * picks up what was published meanwhile.
+	 */
+	private void resubscribeShardChannels() {
+		synchronized (this) {
+			if (this.connection == null) {
+				return;
+			}
+			for (String counter : this.watchers.keySet()) {
+				this.connection.async().ssubscribe(this.keys.changes(counter));
+			}
+		}
+		if (this.resyncing.compareAndSet(false, true)) {
+			resync();
+		}
 	}
 
 	private void publishLocally(String counter, long count) {
@@ -288,6 +321,10 @@ class ChangeFeed implements SmartLifecycle {
 		this.timer = null;
 		this.watchers.values().forEach((streams) -> List.copyOf(streams).forEach(LiveStream::end));
 		synchronized (this) {
+			if (this.topologyChanges != null) {
+				this.topologyChanges.dispose();
+				this.topologyChanges = null;
+			}
 			if (this.connection != null) {
 				this.connection.closeAsync();
 				this.connection = null;

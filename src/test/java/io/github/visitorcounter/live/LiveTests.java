@@ -10,6 +10,7 @@ import java.util.concurrent.Future;
 
 import io.github.visitorcounter.ApiClient;
 import io.github.visitorcounter.ApiTestSupport;
+import io.github.visitorcounter.EventStream;
 import io.github.visitorcounter.RedisServer;
 import io.github.visitorcounter.VisitorCounterApplication;
 import io.lettuce.core.RedisClient;
@@ -115,19 +116,19 @@ class LiveTests extends ApiTestSupport {
 		EventStream behind = open(this.port, "/api/visitors/blog/stream", "Last-Event-ID", "3");
 		behind.awaitCount(5, Duration.ofSeconds(2));
 		// Heartbeats arrive, but no event: the client already shows 5.
-		await().atMost(Duration.ofSeconds(2)).until(() -> upToDate.comments.size() >= 2);
-		assertThat(upToDate.events).isEmpty();
+		await().atMost(Duration.ofSeconds(2)).until(() -> upToDate.comments().size() >= 2);
+		assertThat(upToDate.events()).isEmpty();
 
 		this.api.post("/api/visitors/blog", visit(UUID.randomUUID().toString()));
 		assertThat(upToDate.awaitCount(6, Duration.ofSeconds(2)).id()).isEqualTo("6");
-		assertThat(upToDate.events).hasSize(1);
+		assertThat(upToDate.events()).hasSize(1);
 	}
 
 	@Test
 	void sendsAHeartbeatCommentAtTheConfiguredInterval() {
 		EventStream stream = open(this.port, "/api/visitors/quiet/stream");
-		await().atMost(Duration.ofSeconds(2)).until(() -> stream.comments.size() >= 3);
-		assertThat(stream.comments).allSatisfy((comment) -> assertThat(comment).isEqualTo("heartbeat"));
+		await().atMost(Duration.ofSeconds(2)).until(() -> stream.comments().size() >= 3);
+		assertThat(stream.comments()).allSatisfy((comment) -> assertThat(comment).isEqualTo("heartbeat"));
 	}
 
 	@Test
@@ -185,8 +186,8 @@ class LiveTests extends ApiTestSupport {
 			stream.awaitCount(2000, Duration.ofSeconds(3));
 			assertThat(stream.lastCount()).isEqualTo(2000);
 			// At most one event per 250 ms: far fewer events than visits.
-			assertThat(stream.events).hasSizeLessThan(200);
-			List<Long> counts = stream.events.stream().map(EventStream.Event::count).toList();
+			assertThat(stream.events()).hasSizeLessThan(200);
+			List<Long> counts = stream.events().stream().map(EventStream.Event::count).toList();
 			assertThat(counts).isSorted().doesNotHaveDuplicates();
 		}
 	}

@@ -7,15 +7,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import io.github.visitorcounter.ApiClient;
+import io.github.visitorcounter.EventStream;
 import io.github.visitorcounter.RedisCluster;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.ClientOptions.DisconnectedBehavior;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions.RefreshTrigger;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -30,11 +35,12 @@ import org.springframework.test.context.DynamicPropertySource;
 
 import static io.github.visitorcounter.ApiClient.visit;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The application against a real Redis Cluster of three masters and three replicas,
- * switched on by {@code REDIS_CLUSTER_NODES} as in production: counters spread over every
- * master, and a master killed under the running application.
+ * switched on by {@code REDIS_CLUSTER_NODES} as in production: counters and their live
+ * streams spread over every master, and a master killed under the running application.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
 @DirtiesContext
@@ -46,6 +52,7 @@ class RedisClusterTests {
 	/** Longest time from killing a master until its counters work again. */
 	private static final Duration RECOVERY = Duration.ofSeconds(20);
 
+	@AutoClose
 	private static final RedisCluster cluster = RedisCluster.start();
 
 	@LocalServerPort
@@ -59,11 +66,6 @@ class RedisClusterTests {
 	@DynamicPropertySource
 	static void clusterNodes(DynamicPropertyRegistry registry) {
 		registry.add("REDIS_CLUSTER_NODES", cluster::nodes);
-	}
-
-	@AfterAll
-	static void stopCluster() {
-		cluster.close();
 	}
 
 	@BeforeEach
@@ -97,6 +99,35 @@ class RedisClusterTests {
 	}
 
 	@Test
+	void streamsLiveCountsOfCountersOnEveryMasterThroughShardedChannels() {
+		List<String> oneCounterPerMaster = counters("live", 30).stream()
+			.collect(Collectors.toMap(RedisClusterTests::master, (counter) -> counter, (first, other) -> first))
+			.values()
+			.stream()
+			.toList();
+		assertThat(oneCounterPerMaster).hasSize(3);
+		List<EventStream> streams = oneCounterPerMaster.stream()
+			.map((counter) -> EventStream.open(this.port, "/api/visitors/" + counter + "/stream"))
+			.toList();
+		try {
+			streams.forEach((stream) -> stream.awaitCount(0, Duration.ofSeconds(2)));
+			for (int i = 0; i < streams.size(); i++) {
+				String counter = oneCounterPerMaster.get(i);
+				// Sharded pub/sub: the subscription lives on the master of the counter's
+				// slot, the one its registration script publishes on.
+				assertThat(shardSubscribers(master(counter), "visitors:{" + counter + "}:changes")).isOne();
+				long sent = System.nanoTime();
+				this.api.post("/api/visitors/" + counter, visit(UUID.randomUUID().toString()));
+				assertThat(Duration.ofNanos(streams.get(i).awaitCount(1, Duration.ofSeconds(1)).receivedNanos() - sent))
+					.isLessThan(Duration.ofSeconds(1));
+			}
+		}
+		finally {
+			streams.forEach(EventStream::close);
+		}
+	}
+
+	@Test
 	void survivesAMasterFailover() {
 		List<String> counters = counters("failover", 30);
 		Map<String, Long> expected = registerVisitors(counters);
@@ -104,6 +135,8 @@ class RedisClusterTests {
 		int victim = master(victimCounter);
 		List<String> others = counters.stream().filter((counter) -> master(counter) != victim).toList();
 		cluster.awaitReplicasInSync();
+		EventStream victimStream = EventStream.open(this.port, "/api/visitors/" + victimCounter + "/stream");
+		victimStream.awaitCount(expected.get(victimCounter), Duration.ofSeconds(2));
 
 		cluster.killMaster(victim);
 		long killedAt = System.nanoTime();
@@ -145,6 +178,17 @@ class RedisClusterTests {
 		expected.merge(victimCounter, 1L, Long::sum);
 		assertThat(victimResponse.body()).contains("\"count\":" + expected.get(victimCounter));
 		expected.forEach((counter, count) -> assertThat(count(counter)).as(counter).isEqualTo(count));
+		// The stream stayed open; its subscription moves to the promoted replica, and
+		// the next visit reaches it through pub/sub, not the 15 s re-read.
+		String channel = "visitors:{" + victimCounter + "}:changes";
+		await().atMost(Duration.ofSeconds(10)).until(() -> shardSubscribers(promoted, channel) == 1);
+		assertThat(victimStream.ended()).isFalse();
+		long next = expected.merge(victimCounter, 1L, Long::sum);
+		long sent = System.nanoTime();
+		this.api.post("/api/visitors/" + victimCounter, visit(UUID.randomUUID().toString()));
+		assertThat(Duration.ofNanos(victimStream.awaitCount(next, Duration.ofSeconds(2)).receivedNanos() - sent))
+			.isLessThan(Duration.ofSeconds(1));
+		victimStream.close();
 		System.out.printf(
 				"Master %d killed: %d requests answered 503, %d counted elsewhere meanwhile, "
 						+ "counting again after %d ms on %d%n",
@@ -189,6 +233,16 @@ class RedisClusterTests {
 	 */
 	private static int master(String counter) {
 		return cluster.masterOf("{" + counter + "}");
+	}
+
+	private static long shardSubscribers(int port, String channel) {
+		RedisClient client = RedisClient.create(RedisURI.create("127.0.0.1", port));
+		try (StatefulRedisConnection<String, String> connection = client.connect()) {
+			return connection.sync().pubsubShardNumsub(channel).get(channel);
+		}
+		finally {
+			client.shutdown();
+		}
 	}
 
 	private static HttpResponse<String> timed(Supplier<HttpResponse<String>> call) {

@@ -1,4 +1,4 @@
-package io.github.visitorcounter.live;
+package io.github.visitorcounter;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -20,13 +20,13 @@ import static org.awaitility.Awaitility.await;
  * A minimal {@code EventSource} for tests: reads a stream on a thread of its own and
  * records its events and comments.
  */
-final class EventStream implements AutoCloseable {
+public final class EventStream implements AutoCloseable {
 
 	private static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
-	final List<Event> events = new CopyOnWriteArrayList<>();
+	private final List<Event> events = new CopyOnWriteArrayList<>();
 
-	final List<String> comments = new CopyOnWriteArrayList<>();
+	private final List<String> comments = new CopyOnWriteArrayList<>();
 
 	private final HttpResponse<InputStream> response;
 
@@ -41,7 +41,7 @@ final class EventStream implements AutoCloseable {
 		this.reader.start();
 	}
 
-	static EventStream open(int port, String path, String... headers) {
+	public static EventStream open(int port, String path, String... headers) {
 		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
 			.header("Accept", "text/event-stream");
 		if (headers.length > 0) {
@@ -59,28 +59,38 @@ final class EventStream implements AutoCloseable {
 		}
 	}
 
-	int status() {
+	/** The events received so far, in order. */
+	public List<Event> events() {
+		return this.events;
+	}
+
+	/** The comment lines (heartbeats) received so far. */
+	public List<String> comments() {
+		return this.comments;
+	}
+
+	public int status() {
 		return this.response.statusCode();
 	}
 
-	HttpResponse<InputStream> response() {
+	public HttpResponse<InputStream> response() {
 		return this.response;
 	}
 
-	boolean ended() {
+	public boolean ended() {
 		return this.ended;
 	}
 
-	Event last() {
+	public Event last() {
 		return this.events.get(this.events.size() - 1);
 	}
 
-	long lastCount() {
+	public long lastCount() {
 		return this.events.isEmpty() ? -1 : last().count();
 	}
 
 	/** Waits for an event carrying this count, and returns when it arrived. */
-	Event awaitCount(long count, Duration timeout) {
+	public Event awaitCount(long count, Duration timeout) {
 		await().atMost(timeout)
 			.pollInterval(Duration.ofMillis(10))
 			.until(() -> this.events.stream().anyMatch((event) -> event.count() == count));
@@ -129,9 +139,9 @@ final class EventStream implements AutoCloseable {
 		}
 	}
 
-	record Event(String id, String data, long receivedNanos) {
+	public record Event(String id, String data, long receivedNanos) {
 
-		long count() {
+		public long count() {
 			return Long.parseLong(this.data.replaceAll(".*\"count\":(\\d+).*", "$1"));
 		}
 
