@@ -11,6 +11,8 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.time.Duration;
 
+import static org.awaitility.Awaitility.await;
+
 /**
  * Talks HTTP to an application on a random port, the way a browser or curl would.
  */
@@ -43,6 +45,16 @@ public class ApiClient {
 
 	public HttpResponse<String> get(String path, String... headers) {
 		return send(request(path, headers).GET());
+	}
+
+	/**
+	 * Waits until the application reaches Redis again (its readiness includes Redis), as
+	 * after a test restarted or thawed it.
+	 */
+	public void awaitStorageReachable() {
+		await().atMost(Duration.ofSeconds(10))
+			.pollInterval(Duration.ofMillis(200))
+			.until(() -> get("/actuator/health/readiness").statusCode() == 200);
 	}
 
 	public HttpResponse<String> send(HttpRequest.Builder request) {

@@ -8,7 +8,7 @@ import io.github.visitorcounter.BlackholeProxy;
 import io.github.visitorcounter.RedisServer;
 import io.github.visitorcounter.VisitLoad;
 import io.github.visitorcounter.VisitLoad.Outcome;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.test.context.SpringBootTest;
@@ -40,8 +40,10 @@ class SilentConnectionLossTests {
 	/** Longest time from the black hole until requests succeed again. */
 	private static final Duration RECOVERY = Duration.ofSeconds(40);
 
+	@AutoClose
 	private static final RedisServer redis = RedisServer.start(RedisServer.Options.plain());
 
+	@AutoClose
 	private static final BlackholeProxy proxy = new BlackholeProxy(redis.host(), redis.port());
 
 	@LocalServerPort
@@ -50,12 +52,6 @@ class SilentConnectionLossTests {
 	@DynamicPropertySource
 	static void redisUrl(DynamicPropertyRegistry registry) {
 		registry.add("spring.data.redis.url", proxy::redisUrl);
-	}
-
-	@AfterAll
-	static void stopRedis() {
-		proxy.close();
-		redis.close();
 	}
 
 	@Test

@@ -1,11 +1,13 @@
 package io.github.visitorcounter.system;
 
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.UUID;
 
 import io.github.visitorcounter.ApiClient;
+import io.github.visitorcounter.EventStream;
 import io.github.visitorcounter.RedisServer;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -23,7 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Connects the way an Upstash deployment does: {@code rediss://default:TOKEN@host:port},
- * TLS only, a password, and (here) a custom CA given through an SSL bundle.
+ * TLS only, a password, and (here) a custom CA given through an SSL bundle; live streams
+ * open their pub/sub connection with the same settings.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "spring.data.redis.ssl.bundle=upstash", "logging.level.io.lettuce.core=DEBUG" })
@@ -33,6 +36,7 @@ class UpstashEmulationTests {
 
 	private static final String TOKEN = "upstash-token-" + UUID.randomUUID().toString().replace("-", "");
 
+	@AutoClose
 	private static final RedisServer redis = RedisServer.start(RedisServer.Options.tls(TOKEN));
 
 	@LocalServerPort
@@ -42,11 +46,6 @@ class UpstashEmulationTests {
 	static void redisUrl(DynamicPropertyRegistry registry) {
 		registry.add("spring.data.redis.url", redis::url);
 		registry.add("spring.ssl.bundle.pem.upstash.truststore.certificate", () -> "file:" + redis.caCertificate());
-	}
-
-	@AfterAll
-	static void stopRedis() {
-		redis.close();
 	}
 
 	@Test
@@ -61,6 +60,21 @@ class UpstashEmulationTests {
 		HttpResponse<String> health = api.get("/actuator/health");
 		assertThat(health.body()).contains("UP").doesNotContain(TOKEN);
 		assertThat(output.getAll()).contains("Started UpstashEmulationTests").doesNotContain(TOKEN);
+	}
+
+	@Test
+	void streamsLiveCountsOverTheSameTlsConnectionSettings(CapturedOutput output) {
+		ApiClient api = new ApiClient(this.port);
+		try (EventStream stream = EventStream.open(this.port, "/api/visitors/live/stream")) {
+			assertThat(stream.status()).isEqualTo(200);
+			stream.awaitCount(0, Duration.ofSeconds(2));
+			long sent = System.nanoTime();
+			assertThat(api.post("/api/visitors/live", visit(UUID.randomUUID().toString())).statusCode()).isEqualTo(200);
+			// Within a second: through pub/sub, not the periodic re-read.
+			assertThat(Duration.ofNanos(stream.awaitCount(1, Duration.ofSeconds(1)).receivedNanos() - sent))
+				.isLessThan(Duration.ofSeconds(1));
+		}
+		assertThat(output.getAll()).doesNotContain(TOKEN);
 	}
 
 }

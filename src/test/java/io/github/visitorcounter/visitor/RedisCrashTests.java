@@ -8,7 +8,7 @@ import io.github.visitorcounter.DirectRedis;
 import io.github.visitorcounter.RedisServer;
 import io.github.visitorcounter.VisitLoad;
 import io.github.visitorcounter.VisitLoad.Outcome;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -40,6 +40,7 @@ class RedisCrashTests {
 	/** A 503 may come this long after Redis is back: reconnect delay and timeout. */
 	private static final Duration RECONNECT_MARGIN = Duration.ofSeconds(3);
 
+	@AutoClose
 	private static final RedisServer redis = RedisServer
 		.start(RedisServer.Options.plain().withExtraArgs("--appendonly", "yes", "--appendfsync", "always"));
 
@@ -51,11 +52,6 @@ class RedisCrashTests {
 	@DynamicPropertySource
 	static void redisUrl(DynamicPropertyRegistry registry) {
 		registry.add("spring.data.redis.url", redis::url);
-	}
-
-	@AfterAll
-	static void stopRedis() {
-		redis.close();
 	}
 
 	@BeforeEach

@@ -12,7 +12,7 @@ import io.github.visitorcounter.RedisServer;
 import io.github.visitorcounter.VisitLoad;
 import io.github.visitorcounter.VisitLoad.Outcome;
 import io.lettuce.core.KillArgs;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -46,6 +46,7 @@ class RedisFaultsUnderLoadTests {
 	/** A 503 may come this long after Redis is back: reconnect delay and timeout. */
 	private static final Duration RECONNECT_MARGIN = Duration.ofSeconds(3);
 
+	@AutoClose
 	private static final RedisServer redis = RedisServer.start(RedisServer.Options.plain());
 
 	@LocalServerPort
@@ -56,11 +57,6 @@ class RedisFaultsUnderLoadTests {
 	@DynamicPropertySource
 	static void redisUrl(DynamicPropertyRegistry registry) {
 		registry.add("spring.data.redis.url", redis::url);
-	}
-
-	@AfterAll
-	static void stopRedis() {
-		redis.close();
 	}
 
 	@BeforeEach

@@ -7,7 +7,7 @@ import java.util.function.Supplier;
 
 import io.github.visitorcounter.ApiClient;
 import io.github.visitorcounter.RedisServer;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -33,6 +33,7 @@ class RedisOutageTests {
 
 	private static final Duration FAST = Duration.ofSeconds(2);
 
+	@AutoClose
 	private static final RedisServer redis = RedisServer.start(RedisServer.Options.plain());
 
 	@LocalServerPort
@@ -45,19 +46,12 @@ class RedisOutageTests {
 		registry.add("spring.data.redis.url", redis::url);
 	}
 
-	@AfterAll
-	static void stopRedis() {
-		redis.close();
-	}
-
 	@BeforeEach
 	void setUp() {
 		this.api = new ApiClient(this.port);
 		// A previous test may have just restarted Redis: wait until the app is connected
 		// again.
-		await().atMost(Duration.ofSeconds(10))
-			.pollInterval(Duration.ofMillis(200))
-			.until(() -> this.api.post("/api/visitors", visit(UUID.randomUUID().toString())).statusCode() == 200);
+		this.api.awaitStorageReachable();
 	}
 
 	@Test
@@ -105,9 +99,7 @@ class RedisOutageTests {
 		finally {
 			redis.thaw();
 		}
-		await().atMost(Duration.ofSeconds(10))
-			.pollInterval(Duration.ofMillis(200))
-			.until(() -> this.api.get("/api/visitors").statusCode() == 200);
+		this.api.awaitStorageReachable();
 	}
 
 	private static void assertServiceUnavailableFast(Supplier<HttpResponse<String>> call) {

@@ -4,7 +4,7 @@ import java.time.Duration;
 
 import io.github.visitorcounter.Browser;
 import io.github.visitorcounter.RedisServer;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.test.context.SpringBootTest;
@@ -23,6 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @DirtiesContext
 class RedisDownBrowserTests {
 
+	@AutoClose
 	private static final RedisServer redis = RedisServer.start(RedisServer.Options.plain());
 
 	@LocalServerPort
@@ -31,11 +32,6 @@ class RedisDownBrowserTests {
 	@DynamicPropertySource
 	static void redisUrl(DynamicPropertyRegistry registry) {
 		registry.add("spring.data.redis.url", redis::url);
-	}
-
-	@AfterAll
-	static void closeRedis() {
-		redis.close();
 	}
 
 	@Test
