@@ -16,16 +16,21 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.ErrorResponseException;
 import org.springframework.web.servlet.HandlerInterceptor;
+import org.springframework.web.servlet.resource.NoResourceFoundException;
 
 /**
  * Lets a request into the owner API only with
  * {@code Authorization: Bearer <VISITORS_ADMIN_TOKEN>}. The token is compared in constant
  * time, and each client address may fail only a few times per window (counted in Redis,
- * so across instances) before even the right token is refused for a while.
+ * so across instances) before even the right token is refused for a while. Without a
+ * token configured the API does not exist: every request gets the 404 of an unknown path.
+ * (Decided per request rather than by a bean condition, so that an ahead-of-time
+ * processed build, whose conditions are fixed when it is built, behaves the same.)
  */
 class AdminAuthentication implements HandlerInterceptor {
 
@@ -33,6 +38,7 @@ class AdminAuthentication implements HandlerInterceptor {
 
 	static final Duration FAILURE_WINDOW = Duration.ofMinutes(15);
 
+	/** {@code null} when no token is configured. */
 	private final byte[] expectedDigest;
 
 	private final StringRedisTemplate redis;
@@ -49,7 +55,7 @@ class AdminAuthentication implements HandlerInterceptor {
 
 	AdminAuthentication(String adminToken, StringRedisTemplate redis, RedisScript<List<Long>> adminFailuresScript,
 			KeyedHasher keyedHasher, String keyPrefix) {
-		this.expectedDigest = sha256(adminToken);
+		this.expectedDigest = (adminToken != null && !adminToken.isBlank()) ? sha256(adminToken) : null;
 		this.redis = redis;
 		this.adminFailuresScript = adminFailuresScript;
 		this.keyedHasher = keyedHasher;
@@ -57,10 +63,13 @@ class AdminAuthentication implements HandlerInterceptor {
 	}
 
 	@Override
-	public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler) {
-		String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
-		String token = (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7))
-				? authorization.substring(7).strip() : "";
+	public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler)
+			throws NoResourceFoundException {
+		if (this.expectedDigest == null) {
+			throw new NoResourceFoundException(HttpMethod.valueOf(request.getMethod()), request.getRequestURI(),
+					request.getRequestURI());
+		}
+		String token = bearerToken(request.getHeader(HttpHeaders.AUTHORIZATION));
 		// Comparing digests keeps the comparison constant-time whatever the length of the
 		// guess.
 		boolean valid = MessageDigest.isEqual(sha256(token), this.expectedDigest);

@@ -15,11 +15,10 @@ import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 /**
- * The owner API exists only when {@code VISITORS_ADMIN_TOKEN} is set: otherwise its
- * routes are plain 404s.
+ * The owner API: its routes answer only when {@code VISITORS_ADMIN_TOKEN} is set, and are
+ * plain 404s otherwise (see {@link AdminAuthentication}).
  */
 @Configuration(proxyBeanMethods = false)
-@ConditionalOnAdminToken
 class AdminConfiguration {
 
 	@Bean

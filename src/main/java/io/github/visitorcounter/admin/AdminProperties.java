@@ -6,7 +6,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * @param adminToken the bearer token of the owner API; the API exists only when it is set
+ * @param adminToken the bearer token of the owner API; the API answers only when it is
+ * set
  */
 @Validated
 @ConfigurationProperties("visitors")

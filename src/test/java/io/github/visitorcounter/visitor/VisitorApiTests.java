@@ -141,8 +141,13 @@ class VisitorApiTests extends ApiTestSupport {
 	@Test
 	void hasNoOwnerApiWithoutAnAdminToken() {
 		assertThat(this.api.get("/api/admin/counters").statusCode()).isEqualTo(404);
-		assertThat(this.api.get("/api/admin/export", "Authorization", "Bearer anything-at-all").statusCode())
-			.isEqualTo(404);
+		HttpResponse<String> withAToken = this.api.get("/api/admin/export", "Authorization", "Bearer anything-at-all");
+		assertThat(withAToken.statusCode()).isEqualTo(404);
+		assertThat(withAToken.body()).contains("urn:visitor-counter:problem:not-found");
+		HttpResponse<String> reset = this.api
+			.send(this.api.request("/api/admin/counters/default", "Authorization", "Bearer anything-at-all").DELETE());
+		assertThat(reset.statusCode()).isEqualTo(404);
+		assertThat(reset.headers().firstValue("Content-Type")).hasValue("application/problem+json");
 	}
 
 	private Map<String, Long> commandCalls() {
