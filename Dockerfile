@@ -24,15 +24,18 @@ COPY --from=build /workspace/extracted/application/ ./
 # (-Xmx128m takes precedence over -XX:MaxRAMPercentage, which stays only as the fallback if -Xmx is removed;
 # a 48 MB heap saved 40 MB RSS but raised p99 6x in an A/B run), small thread stacks, a collector that suits
 # one or two cores, a bounded code cache and metaspace.
-ENV JAVA_TOOL_OPTIONS="-XX:+UseSerialGC -Xss512k -Xmx128m -XX:MaxRAMPercentage=70 -XX:ReservedCodeCacheSize=64m -XX:MaxMetaspaceSize=128m"
+# -Dspring.aot.enabled=true: the bean definitions Spring AOT generated at build time (with this same Java 25)
+# replace the configuration classes and condition checks at start-up.
+ENV JAVA_TOOL_OPTIONS="-XX:+UseSerialGC -Xss512k -Xmx128m -XX:MaxRAMPercentage=70 -XX:ReservedCodeCacheSize=64m -XX:MaxMetaspaceSize=128m -Dspring.aot.enabled=true"
 # Java 25 AOT cache (JEP 483/514): a training start records the classes the app loads and links, and the JVM
-# maps them from app.aot on every later start (measured: context refresh 9.0 s -> 4.5 s on a busy 2-core host). Trained
+# maps them from app.aot on every later start (BENCHMARKS.md, "Start-up": first POST 12.7 s -> 4.0 s with
+# both). Trained
 # here, in the final stage, with the same JVM, the same jar paths and the same flags as at run time (the cache
 # is only used if all three match; otherwise the JVM warns and starts normally). There is no Redis during the
 # build, so the training stops once the application context is refreshed (spring.context.exit=onRefresh):
 # the cache covers start-up, not the request path (bench/aot-train.sh trains under load instead). UNTESTED as
-# a Docker build (no Docker engine where the benchmarks ran); the same java command, without Redis, was run
-# there against the extracted jar and wrote the cache.
+# a Docker build (no Docker engine where the benchmarks ran); the same java command and flags, without Redis,
+# were run there against the layer-extracted jar, and BENCHMARKS.md measures that cache.
 RUN java -XX:AOTCacheOutput=app.aot -Dspring.context.exit=onRefresh -jar application.jar \
  && test -s app.aot
 USER 10001

@@ -1,0 +1,126 @@
+package io.github.visitorcounter;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static io.github.visitorcounter.ApiClient.visit;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The jar as {@code ./mvnw package} builds it, started as a separate process the way the
+ * image starts it: {@code java -Dspring.aot.enabled=true -jar}, from the bean definitions
+ * Spring AOT generated at build time. Run by failsafe after {@code package}.
+ */
+class PackagedJarIntegrationTests {
+
+	private static final String ADMIN_TOKEN = "admin-token-" + UUID.randomUUID();
+
+	@AutoClose
+	private static final RedisServer redis = RedisServer.start(RedisServer.Options.plain());
+
+	private static Process app;
+
+	private static Path log;
+
+	private static ApiClient api;
+
+	private static int port;
+
+	@BeforeAll
+	static void startJar() throws IOException {
+		Path jar = Path.of(System.getProperty("packagedJar", "target/visitor-counter-0.1.0-SNAPSHOT.jar"));
+		assertThat(jar).as("the packaged jar (run through `./mvnw verify`)").isRegularFile();
+		port = RedisServer.freePort();
+		log = Files.createTempFile("visitor-counter-jar", ".log");
+		ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+				"-Dspring.aot.enabled=true", "-XX:+UseSerialGC", "-Xmx128m", "-jar", jar.toString())
+			.redirectErrorStream(true)
+			.redirectOutput(log.toFile());
+		builder.environment().put("REDIS_URL", redis.url());
+		builder.environment().put("SERVER_PORT", Integer.toString(port));
+		builder.environment().put("VISITORS_ADMIN_TOKEN", ADMIN_TOKEN);
+		builder.environment().put("VISITORS_ID_SECRET", "packaged-jar-test-secret-" + UUID.randomUUID());
+		app = builder.start();
+		api = new ApiClient(port);
+		await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).until(() -> {
+			assertThat(app.isAlive()).as("the application process, see %s", log).isTrue();
+			try {
+				return api.get("/actuator/health/readiness").statusCode() == 200;
+			}
+			catch (UncheckedIOException ex) {
+				return false;
+			}
+		});
+	}
+
+	@AfterAll
+	static void stopJar() throws InterruptedException {
+		if (app != null) {
+			app.destroy();
+			if (!app.waitFor(30, TimeUnit.SECONDS)) {
+				app.destroyForcibly();
+			}
+		}
+	}
+
+	@Test
+	void startsFromTheAheadOfTimeProcessedBeanDefinitions() throws IOException {
+		assertThat(Files.readString(log)).contains("Starting AOT-processed VisitorCounterApplication");
+	}
+
+	@Test
+	void countsAVisitorOnce() {
+		String visitor = UUID.randomUUID().toString();
+		HttpResponse<String> first = api.post("/api/visitors/jar", visit(visitor));
+		assertThat(first.statusCode()).isEqualTo(200);
+		assertThat(first.body()).isEqualTo("{\"counter\":\"jar\",\"count\":1,\"newVisitor\":true}");
+		assertThat(api.post("/api/visitors/jar", visit(visitor)).body()).contains("\"count\":1,\"newVisitor\":false");
+		assertThat(api.get("/api/visitors/jar").body()).isEqualTo("{\"counter\":\"jar\",\"count\":1}");
+	}
+
+	@Test
+	void answersBadInputWithAProblem() {
+		HttpResponse<String> response = api.post("/api/visitors", "{\"visitorId\":\"no\"}");
+		assertThat(response.statusCode()).isEqualTo(400);
+		assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+	}
+
+	@Test
+	void streamsLiveCounts() {
+		try (EventStream stream = EventStream.open(port, "/api/visitors/jar-live/stream")) {
+			stream.awaitCount(0, Duration.ofSeconds(5));
+			api.post("/api/visitors/jar-live", visit(UUID.randomUUID().toString()));
+			stream.awaitCount(1, Duration.ofSeconds(2));
+		}
+	}
+
+	@Test
+	void servesTheOwnerApiOnlyWithItsToken() {
+		assertThat(api.get("/api/admin/counters").statusCode()).isEqualTo(401);
+		assertThat(api.get("/api/admin/counters", "Authorization", "Bearer " + ADMIN_TOKEN).statusCode())
+			.isEqualTo(200);
+	}
+
+	@Test
+	void servesHealthInfoAndMetricsOnly() {
+		assertThat(api.get("/actuator/health").body()).contains("\"status\":\"UP\"");
+		assertThat(api.get("/actuator/prometheus").body()).contains("http_server_requests_seconds_count");
+		for (String hidden : List.of("/actuator/env", "/actuator/beans", "/actuator/heapdump")) {
+			assertThat(api.get(hidden).statusCode()).as(hidden).isEqualTo(404);
+		}
+	}
+
+}
