@@ -118,7 +118,11 @@ wait_ready() {
 	local url=$1 pid=$2 timeout=${3:-60} deadline code
 	deadline=$(( $(now_ms) + timeout * 1000 ))
 	while [ "$(now_ms)" -lt "$deadline" ]; do
-		kill -0 "$pid" 2>/dev/null || { echo "service pid $pid died" >&2; return 1; }
+		kill -0 "$pid" 2>/dev/null || {
+			echo "service pid $pid died; the end of the newest service log:" >&2
+			tail -n 20 "$(ls -t "$BENCH_TMP"/*.log | head -1)" >&2
+			return 1
+		}
 		code=$(post "$url" "readiness-probe-000000")
 		[ "$code" = 200 ] && return 0
 		sleep 0.02

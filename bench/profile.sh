@@ -4,7 +4,8 @@
 # How: a throwaway redis-server on a free port and the app jar with bench/jvm-flags on $JAVA (JDK 21+ for
 # `jfr view`); WARMUP_SECONDS (60) of new-visitor POSTs with wrk, then `jcmd <pid> JFR.start settings=profile
 # duration=PROFILE_SECONDS` (30) while the same load runs; then prints `jfr summary` and the JFR views
-# hot-methods, allocation-by-class, gc and the thread-level CPU (thread-cpu-load), and keeps the recording at
+# hot-methods, allocation-by-class, gc and the thread-level CPU (thread-cpu-load), then the CPU by framework
+# layer (bench/jfr-layers.py; deep stacks are recorded for it), and keeps the recording at
 # $JFR_FILE (default /tmp/visitor-counter.jfr). SCENARIO=returning|mix|get profiles another scenario.
 # Usage (repo root): JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java bench/profile.sh [app.jar]
 
@@ -21,7 +22,8 @@ RUN=p$RANDOM$RANDOM
 
 start_redis REDIS
 export BENCH_REDIS_PID=$REDIS_PID
-start_app APP "$JAR" "$REDIS_PORT"
+# Deep stacks: JFR keeps 64 frames by default, too few for a request through Tomcat and Spring MVC.
+JAVA_EXTRA_FLAGS="${JAVA_EXTRA_FLAGS:-} -XX:FlightRecorderOptions=stackdepth=1024" start_app APP "$JAR" "$REDIS_PORT"
 wait_ready "$APP_URL" "$APP_PID" 120
 pre_register "$APP_URL" "$RUN" "$POOL"
 echo "warmup $(run_wrk "$APP_URL" "$SCENARIO.lua" "$WARMUP_SECONDS" "$APP_PID" BENCH_PREFIX="${RUN}w" BENCH_POOL_PREFIX="$RUN")"
@@ -34,3 +36,5 @@ sleep 1
 for view in hot-methods allocation-by-class gc thread-cpu-load; do
 	"$JDK_BIN/jfr" view --width 200 "$view" "$JFR_FILE" || true
 done
+# CPU by framework layer (each sample charged to its innermost non-JDK frame).
+python3 "$BENCH_DIR/jfr-layers.py" "$JFR_FILE" "$JDK_BIN/jfr" 5 || true

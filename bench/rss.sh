@@ -9,7 +9,9 @@
 #   hwm_mb             VmHWM, the peak RSS of the process's lifetime
 # How: a throwaway redis-server on a free port, the app jar with bench/jvm-flags (JDK from $JAVA; override
 # with JVM_FLAGS / JAVA_EXTRA_FLAGS), the peer from PEER_DIR; everything stopped by pid on exit.
-# Usage (repo root): [JAVA=...] [PEER_DIR=/tmp/node-counter] bench/rss.sh [app.jar]
+# With NMT=1 the app runs with -XX:NativeMemoryTracking=summary (which itself costs a few MB) and the
+# committed memory of each JVM area is printed after the load (`jcmd VM.native_memory summary`).
+# Usage (repo root): [JAVA=...] [PEER_DIR=/tmp/node-counter] [NMT=1] bench/rss.sh [app.jar]
 
 source "$(dirname "$0")/lib.sh"
 
@@ -34,9 +36,17 @@ measure() { # name url pid
 	sleep 5
 	after=$(vm "$pid" VmRSS)
 	echo "service=$name rss_idle_mb=$idle rss_load_max_mb=$max rss_after_mb=$after hwm_mb=$(vm "$pid" VmHWM) load: $line"
+	if [ "$name" = app ] && [ -n "${NMT:-}" ]; then
+		# Committed memory per JVM area, right after the load.
+		"$(dirname "$(readlink -f "$(command -v "$JAVA")")")/jcmd" "$pid" VM.native_memory summary scale=KB |
+			sed -nE -e 's/^(Total): reserved=[0-9]+KB, committed=([0-9]+)KB.*/\1|\2/p' \
+				-e 's/^- *([A-Z][A-Za-z .]+[a-z]) *\(reserved=[0-9]+KB, committed=([0-9]+)KB[,)].*/\1|\2/p' |
+			awk -F'|' '{ gsub(/ +$/, "", $1); gsub(/ /, "_", $1); printf "nmt area=%s committed_mb=%.1f\n", $1, $2 / 1024 }'
+	fi
 }
 
 start_redis REDIS
+[ -n "${NMT:-}" ] && JAVA_EXTRA_FLAGS="${JAVA_EXTRA_FLAGS:-} -XX:NativeMemoryTracking=summary"
 start_app APP "$JAR" "$REDIS_PORT"
 measure app "$APP_URL" "$APP_PID"
 stop_pid "$APP_PID"

@@ -9,6 +9,8 @@
 #                   wrk -t$WRK_THREADS -c$WRK_CONNECTIONS) whose throughput is >= 90% of the steady state
 #   t90_sustained_s the same, but that window and the two following ones are all >= 90%
 #   steady_rps      median of the last 10 windows of the RAMP_SECONDS (60) ramp
+#   spring_s, process_s  (app only) Spring Boot's "Started ... in <spring_s> seconds (process running for
+#                   <process_s>)": the application context's start, and the JVM's age at that moment
 # How: one throwaway redis-server on a free port; for each repeat the app jar is started from scratch
 # (bench/jvm-flags, $JAVA, plus JAVA_EXTRA_FLAGS, e.g. an AOT cache or CDS archive to compare), polled, then
 # loaded with back-to-back 1 s wrk runs starting right after the first POST; the app is stopped by pid before
@@ -46,14 +48,17 @@ cold_start() { # name run
 		echo "$(( $(now_ms) - start )) $(field rps "$line")" >>"$series"
 	done
 	stop_pid "$pid"
+	# Spring Boot's own account of its start: context ready after spring_s, process running for process_s.
+	local spring=""
+	[ "$name" != peer ] && spring=$(sed -nE 's/.*Started .* in ([0-9.]+) seconds \(process running for ([0-9.]+)\).*/ spring_s=\1 process_s=\2/p' "$BENCH_TMP/SVC.log")
 	[ -n "${RAMP_DETAIL:-}" ] && awk -v s="$name" -v r="$run" '{ printf "ramp service=%s run=%d t_ms=%d rps=%d\n", s, r, $1, $2 }' "$series"
 	local steady; steady=$(tail -10 "$series" | awk '{ print $2 }' | median)
-	awk -v s="$name" -v r="$run" -v f="$first" -v st="$steady" '
+	awk -v s="$name" -v r="$run" -v f="$first" -v st="$steady" -v sp="$spring" '
 		{ t[NR] = $1; v[NR] = $2 }
 		END {
 			for (i = 1; i <= NR; i++) if (v[i] >= 0.9 * st) { t90 = t[i]; break }
 			for (i = 1; i + 2 <= NR; i++) if (v[i] >= 0.9 * st && v[i + 1] >= 0.9 * st && v[i + 2] >= 0.9 * st) { t90s = t[i]; break }
-			printf "service=%s run=%d first_post_ms=%d t90_s=%.1f t90_sustained_s=%.1f steady_rps=%.0f\n", s, r, f, t90 / 1000, t90s / 1000, st
+			printf "service=%s run=%d first_post_ms=%d t90_s=%.1f t90_sustained_s=%.1f steady_rps=%.0f%s\n", s, r, f, t90 / 1000, t90s / 1000, st, sp
 		}' "$series"
 }
 
