@@ -49,6 +49,11 @@ class PackagedJarIntegrationTests {
 				"-Dspring.aot.enabled=true", "-XX:+UseSerialGC", "-Xmx128m", "-jar", jar.toString())
 			.redirectErrorStream(true)
 			.redirectOutput(log.toFile());
+		// Only this test's settings: none of the developer's own.
+		builder.environment()
+			.keySet()
+			.removeIf((name) -> name.startsWith("VISITORS_") || name.startsWith("SPRING_")
+					|| name.startsWith("MANAGEMENT_") || name.startsWith("REDIS_") || name.startsWith("SERVER_"));
 		builder.environment().put("REDIS_URL", redis.url());
 		builder.environment().put("SERVER_PORT", Integer.toString(port));
 		builder.environment().put("VISITORS_ADMIN_TOKEN", ADMIN_TOKEN);
@@ -67,12 +72,15 @@ class PackagedJarIntegrationTests {
 	}
 
 	@AfterAll
-	static void stopJar() throws InterruptedException {
+	static void stopJar() throws InterruptedException, IOException {
 		if (app != null) {
 			app.destroy();
 			if (!app.waitFor(30, TimeUnit.SECONDS)) {
 				app.destroyForcibly();
 			}
+		}
+		if (log != null) {
+			Files.deleteIfExists(log);
 		}
 	}
 

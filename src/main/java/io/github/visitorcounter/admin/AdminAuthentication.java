@@ -28,7 +28,8 @@ import org.springframework.web.servlet.resource.NoResourceFoundException;
  * {@code Authorization: Bearer <VISITORS_ADMIN_TOKEN>}. The token is compared in constant
  * time, and each client address may fail only a few times per window (counted in Redis,
  * so across instances) before even the right token is refused for a while. Without a
- * token configured the API does not exist: every request gets the 404 of an unknown path.
+ * token configured the API does not exist: {@link AdminConfiguration}'s filter answers
+ * the 404 of an unknown path first, and this check keeps the API closed regardless.
  * (Decided per request rather than by a bean condition, so that an ahead-of-time
  * processed build, whose conditions are fixed when it is built, behaves the same.)
  */

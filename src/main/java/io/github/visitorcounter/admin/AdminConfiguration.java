@@ -1,16 +1,25 @@
 package io.github.visitorcounter.admin;
 
+import java.io.IOException;
 import java.util.List;
 
 import io.github.visitorcounter.system.LuaScripts;
 import io.github.visitorcounter.visitor.KeyedHasher;
 import io.github.visitorcounter.visitor.VisitorProperties;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.springdoc.core.customizers.OpenApiCustomizer;
 
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Lazy;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
@@ -20,6 +29,44 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
  */
 @Configuration(proxyBeanMethods = false)
 class AdminConfiguration {
+
+	/**
+	 * Without a token, answers every owner path like an unknown one, before Spring MVC
+	 * could give the API away with a 405 (wrong method) or a 415 (wrong body type).
+	 */
+	@Bean
+	FilterRegistrationBean<OncePerRequestFilter> ownerApiOnlyWithAToken(AdminProperties admin) {
+		OncePerRequestFilter filter = new OncePerRequestFilter() {
+
+			@Override
+			protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+					throws ServletException, IOException {
+				if (admin.hasToken()) {
+					chain.doFilter(request, response);
+				}
+				else {
+					response.sendError(HttpStatus.NOT_FOUND.value());
+				}
+			}
+
+		};
+		FilterRegistrationBean<OncePerRequestFilter> registration = new FilterRegistrationBean<>(filter);
+		registration.addUrlPatterns("/api/admin", "/api/admin/*");
+		return registration;
+	}
+
+	/** Without a token, the API description leaves the owner API out as well. */
+	@Bean
+	OpenApiCustomizer ownerApiDescribedOnlyWithAToken(AdminProperties admin) {
+		return (openApi) -> {
+			if (!admin.hasToken()) {
+				openApi.getPaths().keySet().removeIf((path) -> path.startsWith("/api/admin"));
+				if (openApi.getTags() != null) {
+					openApi.getTags().removeIf((tag) -> "owner".equals(tag.getName()));
+				}
+			}
+		};
+	}
 
 	@Bean
 	RedisScript<List<Long>> adminFailuresScript() {

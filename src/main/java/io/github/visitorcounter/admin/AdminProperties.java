@@ -13,4 +13,8 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("visitors")
 public record AdminProperties(@Size(min = 16, message = "must be at least 16 characters") String adminToken) {
 
+	boolean hasToken() {
+		return this.adminToken != null && !this.adminToken.isBlank();
+	}
+
 }

@@ -11,6 +11,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.github.visitorcounter.visitor.VisitorCounter;
 import io.github.visitorcounter.visitor.VisitorKeys;
@@ -60,6 +61,9 @@ class ChangeFeed implements SmartLifecycle {
 	/** How long a new stream waits for its counter's subscription to be confirmed. */
 	private static final Duration SUBSCRIBE_TIMEOUT = Duration.ofSeconds(2);
 
+	/** How long after a cluster topology change the sharded subscriptions follow it. */
+	private static final Duration TOPOLOGY_SETTLE_TIME = Duration.ofSeconds(1);
+
 	private final LettuceConnectionFactory connectionFactory;
 
 	private final VisitorKeys keys;
@@ -81,8 +85,14 @@ class ChangeFeed implements SmartLifecycle {
 
 	private volatile ScheduledThreadPoolExecutor timer;
 
-	/** Cluster topology changes, while the pub/sub connection is open. */
+	/**
+	 * Cluster topology changes, while the pub/sub connection is open; guarded by
+	 * {@code this}.
+	 */
 	private Disposable topologyChanges;
+
+	/** When the cluster topology last changed ({@link System#nanoTime()}), or 0. */
+	private final AtomicLong topologyChangedAt = new AtomicLong();
 
 	/** Guarded by {@code this}, as are subscribing and unsubscribing. */
 	private StatefulRedisPubSubConnection<String, String> connection;
@@ -189,6 +199,10 @@ class ChangeFeed implements SmartLifecycle {
 	}
 
 	private StatefulRedisPubSubConnection<String, String> connection() {
+		if (this.timer == null) {
+			// Stopped meanwhile: a connection opened now would never be closed.
+			throw StreamLimitException.shuttingDown();
+		}
 		if (this.connection == null) {
 			try {
 				AbstractRedisClient client = this.connectionFactory.getRequiredNativeClient();
@@ -196,14 +210,15 @@ class ChangeFeed implements SmartLifecycle {
 						? cluster.connectPubSub(StringCodec.UTF8)
 						: ((RedisClient) client).connectPubSub(StringCodec.UTF8, standaloneUri());
 				opened.addListener(new Listener());
-				this.connection = opened;
 				if (client instanceof RedisClusterClient && this.properties.sharded()) {
 					this.topologyChanges = client.getResources()
 						.eventBus()
 						.get()
 						.filter(ClusterTopologyChangedEvent.class::isInstance)
-						.subscribe((event) -> this.sender.execute(this::resubscribeShardChannels));
+						.subscribe((event) -> this.topologyChangedAt.set(System.nanoTime()),
+								(ex) -> logger.warn("Stopped following cluster topology changes: " + ex));
 				}
+				this.connection = opened;
 			}
 			catch (RuntimeException ex) {
 				throw new DataAccessResourceFailureException("Could not open the pub/sub connection: " + ex, ex);
@@ -283,6 +298,19 @@ class ChangeFeed implements SmartLifecycle {
 		}
 	}
 
+	/**
+	 * Re-subscribes once the topology has been quiet for a moment: Lettuce announces a
+	 * change before it has reloaded its slot table, and a subscription sent at once could
+	 * still go to the old master.
+	 */
+	private void followTopology() {
+		long changedAt = this.topologyChangedAt.get();
+		if (changedAt != 0 && System.nanoTime() - changedAt >= TOPOLOGY_SETTLE_TIME.toNanos()
+				&& this.topologyChangedAt.compareAndSet(changedAt, 0)) {
+			this.sender.execute(this::resubscribeShardChannels);
+		}
+	}
+
 	private void resync() {
 		try {
 			for (String counter : this.watchers.keySet()) {
@@ -308,6 +336,8 @@ class ChangeFeed implements SmartLifecycle {
 		timer.setRemoveOnCancelPolicy(true);
 		long heartbeat = this.properties.heartbeat().toNanos();
 		timer.scheduleAtFixedRate(this::tick, heartbeat, heartbeat, TimeUnit.NANOSECONDS);
+		long settle = TOPOLOGY_SETTLE_TIME.toNanos();
+		timer.scheduleWithFixedDelay(this::followTopology, settle, settle, TimeUnit.NANOSECONDS);
 		this.timer = timer;
 	}
 

@@ -20,9 +20,9 @@ import org.springframework.core.io.ClassPathResource;
  */
 class AotJavaVersionCheck implements EnvironmentPostProcessor {
 
-	static final String BUILD_INFO = "META-INF/build-info.properties";
+	private static final String BUILD_INFO = "META-INF/build-info.properties";
 
-	static final String AOT_JAVA = "build.aot-java";
+	private static final String AOT_JAVA = "build.aot-java";
 
 	@Override
 	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {

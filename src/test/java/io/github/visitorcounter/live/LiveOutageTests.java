@@ -38,7 +38,7 @@ import static org.awaitility.Awaitility.await;
 class LiveOutageTests {
 
 	/** Longest refusal of a new stream: the 2 s subscription wait and some slack. */
-	private static final Duration FAST = Duration.ofMillis(2500);
+	private static final Duration FAST = Duration.ofSeconds(3);
 
 	/** Appends every write, so a restart keeps the counts and streams can carry on. */
 	@AutoClose
@@ -108,8 +108,8 @@ class LiveOutageTests {
 		stream.awaitCount(0, Duration.ofSeconds(2));
 		redis.stop();
 		redis.restart();
-		// Published while the app was still reconnecting: the message is lost, the
-		// re-read at the next heartbeat is not.
+		// Written behind the application's back, as if its change message had been lost
+		// while it was reconnecting: the re-read at the next heartbeat still finds it.
 		try (DirectRedis direct = new DirectRedis(redis)) {
 			direct.commands().set("visitors:{missed}:count", "7");
 		}
@@ -151,11 +151,13 @@ class LiveOutageTests {
 			outageCycle(cycle);
 		}
 		// Ten streams per cycle: a thread per stream, per failed re-read or per
-		// reconnect would show here.
+		// reconnect would show here. The slack covers pools that start their threads
+		// lazily, up to one or two per core (Lettuce, virtual-thread carriers).
+		int slack = 2 + 2 * Runtime.getRuntime().availableProcessors();
 		await().atMost(Duration.ofSeconds(10))
 			.untilAsserted(() -> assertThat(applicationThreads())
 				.as("threads after four outages vs after one: %s", threadsAfterOne)
-				.hasSizeLessThanOrEqualTo(threadsAfterOne.size() + 2));
+				.hasSizeLessThanOrEqualTo(threadsAfterOne.size() + slack));
 		try (DirectRedis direct = new DirectRedis(redis)) {
 			await().atMost(Duration.ofSeconds(5))
 				.untilAsserted(() -> assertThat(direct.commands().clientList().lines().filter((client) -> {

@@ -148,6 +148,16 @@ class VisitorApiTests extends ApiTestSupport {
 			.send(this.api.request("/api/admin/counters/default", "Authorization", "Bearer anything-at-all").DELETE());
 		assertThat(reset.statusCode()).isEqualTo(404);
 		assertThat(reset.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+		// Not a 405 (wrong method) nor a 415 (wrong body type): nothing gives the API
+		// away.
+		HttpResponse<String> wrongMethod = this.api.post("/api/admin/counters", "{}");
+		assertThat(wrongMethod.statusCode()).isEqualTo(404);
+		assertThat(wrongMethod.headers().firstValue("Allow")).isEmpty();
+		assertThat(this.api
+			.send(this.api.request("/api/admin/counters/default", "Content-Type", "text/plain")
+				.PUT(BodyPublishers.ofString("7")))
+			.statusCode()).isEqualTo(404);
+		assertThat(this.api.get("/v3/api-docs").body()).doesNotContain("/api/admin");
 	}
 
 	private Map<String, Long> commandCalls() {
