@@ -97,6 +97,16 @@ class EmbedScriptBrowserTests {
 	}
 
 	@Test
+	void keepsTheOneShotCountWhereStreamingIsNotPossible() {
+		try (Browser browser = new Browser()) {
+			browser.open(ALLOWED_SITE + "/live-without-eventsource.html");
+			assertThat(browser.awaitTextOtherThan("#count", "fallback")).isEqualTo("1");
+			assertThat(count("no-stream")).isEqualTo("1");
+			assertThat(browser.uncaughtErrors()).isEmpty();
+		}
+	}
+
+	@Test
 	void ownerWhoOptedOutSeesTheCountWithoutIncrementingIt() {
 		this.redis.opsForValue().set("visitors:{default}:count", "41");
 		try (Browser browser = new Browser()) {
