@@ -16,22 +16,18 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.ErrorResponseException;
 import org.springframework.web.servlet.HandlerInterceptor;
-import org.springframework.web.servlet.resource.NoResourceFoundException;
 
 /**
  * Lets a request into the owner API only with
  * {@code Authorization: Bearer <VISITORS_ADMIN_TOKEN>}. The token is compared in constant
  * time, and each client address may fail only a few times per window (counted in Redis,
  * so across instances) before even the right token is refused for a while. Without a
- * token configured the API does not exist: {@link AdminConfiguration}'s filter answers
- * the 404 of an unknown path first, and this check keeps the API closed regardless.
- * (Decided per request rather than by a bean condition, so that an ahead-of-time
- * processed build, whose conditions are fixed when it is built, behaves the same.)
+ * token configured, {@link AdminConfiguration}'s filter answers the 404 of an unknown
+ * path before a request gets here; were one to get here anyway, no token would match.
  */
 class AdminAuthentication implements HandlerInterceptor {
 
@@ -39,7 +35,7 @@ class AdminAuthentication implements HandlerInterceptor {
 
 	static final Duration FAILURE_WINDOW = Duration.ofMinutes(15);
 
-	/** {@code null} when no token is configured. */
+	/** {@code null} when no token is configured: nothing equals it. */
 	private final byte[] expectedDigest;
 
 	private final StringRedisTemplate redis;
@@ -56,7 +52,7 @@ class AdminAuthentication implements HandlerInterceptor {
 
 	AdminAuthentication(String adminToken, StringRedisTemplate redis, RedisScript<List<Long>> adminFailuresScript,
 			KeyedHasher keyedHasher, String keyPrefix) {
-		this.expectedDigest = (adminToken != null && !adminToken.isBlank()) ? sha256(adminToken) : null;
+		this.expectedDigest = (adminToken != null) ? sha256(adminToken) : null;
 		this.redis = redis;
 		this.adminFailuresScript = adminFailuresScript;
 		this.keyedHasher = keyedHasher;
@@ -64,12 +60,7 @@ class AdminAuthentication implements HandlerInterceptor {
 	}
 
 	@Override
-	public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler)
-			throws NoResourceFoundException {
-		if (this.expectedDigest == null) {
-			throw new NoResourceFoundException(HttpMethod.valueOf(request.getMethod()), request.getRequestURI(),
-					request.getRequestURI());
-		}
+	public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler) {
 		String token = bearerToken(request.getHeader(HttpHeaders.AUTHORIZATION));
 		// Comparing digests keeps the comparison constant-time whatever the length of the
 		// guess.

@@ -25,7 +25,8 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 /**
  * The owner API: its routes answer only when {@code VISITORS_ADMIN_TOKEN} is set, and are
- * plain 404s otherwise (see {@link AdminAuthentication}).
+ * plain 404s otherwise. Decided per request, not by a bean condition, so that a Spring
+ * AOT start (whose conditions are fixed when the jar is built) behaves the same.
  */
 @Configuration(proxyBeanMethods = false)
 class AdminConfiguration {
@@ -76,8 +77,8 @@ class AdminConfiguration {
 	@Bean
 	AdminAuthentication adminAuthentication(AdminProperties admin, VisitorProperties visitors,
 			StringRedisTemplate redis, RedisScript<List<Long>> adminFailuresScript, KeyedHasher keyedHasher) {
-		return new AdminAuthentication(admin.adminToken(), redis, adminFailuresScript, keyedHasher,
-				visitors.keyPrefix());
+		return new AdminAuthentication(admin.hasToken() ? admin.adminToken() : null, redis, adminFailuresScript,
+				keyedHasher, visitors.keyPrefix());
 	}
 
 	// Lazy: MVC configuration is assembled early, and the interceptor must not pull Redis
