@@ -57,6 +57,11 @@ public final class DirectRedis implements AutoCloseable {
 		return countKeys("visitors:{" + counter + "}:seen:*");
 	}
 
+	/** The number of subscribers of a sharded pub/sub channel. */
+	public long shardSubscribers(String channel) {
+		return commands().pubsubShardNumsub(channel).get(channel);
+	}
+
 	@Override
 	public void close() {
 		this.connection.close();

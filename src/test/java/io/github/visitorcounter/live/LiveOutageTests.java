@@ -231,7 +231,7 @@ class LiveOutageTests {
 
 	private static long shardSubscribers(String channel) {
 		try (DirectRedis direct = new DirectRedis(redis)) {
-			return direct.commands().pubsubShardNumsub(channel).get(channel);
+			return direct.shardSubscribers(channel);
 		}
 	}
 

@@ -10,11 +10,10 @@ import java.util.concurrent.Future;
 
 import io.github.visitorcounter.ApiClient;
 import io.github.visitorcounter.ApiTestSupport;
+import io.github.visitorcounter.DirectRedis;
 import io.github.visitorcounter.EventStream;
 import io.github.visitorcounter.RedisServer;
 import io.github.visitorcounter.VisitorCounterApplication;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -213,12 +212,8 @@ class LiveTests extends ApiTestSupport {
 	}
 
 	private static long shardSubscribers(String channel) {
-		RedisClient client = RedisClient.create(RedisServer.shared().url());
-		try (StatefulRedisConnection<String, String> connection = client.connect()) {
-			return connection.sync().pubsubShardNumsub(channel).get(channel);
-		}
-		finally {
-			client.shutdown();
+		try (DirectRedis direct = new DirectRedis(RedisServer.shared())) {
+			return direct.shardSubscribers(channel);
 		}
 	}
 
