@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import io.github.visitorcounter.visitor.VisitorKeys;
@@ -52,8 +53,8 @@ class DailyVisitors {
 		byte[] countKey = bytes(this.keys.count(counter));
 		List<Object> replies = this.redis.executePipelined((RedisCallback<Object>) (connection) -> {
 			connection.stringCommands().get(countKey);
-			pfCount(connection, slice(dayKeys, WEEK));
-			pfCount(connection, slice(dayKeys, MONTH));
+			pfCount(connection, Arrays.copyOf(dayKeys, WEEK));
+			pfCount(connection, Arrays.copyOf(dayKeys, MONTH));
 			for (int i = days - 1; i >= 0; i--) {
 				pfCount(connection, dayKeys[i]);
 			}
@@ -69,12 +70,6 @@ class DailyVisitors {
 
 	private static void pfCount(RedisConnection connection, byte[]... keys) {
 		connection.hyperLogLogCommands().pfCount(keys);
-	}
-
-	private static byte[][] slice(byte[][] keys, int length) {
-		byte[][] slice = new byte[length][];
-		System.arraycopy(keys, 0, slice, 0, length);
-		return slice;
 	}
 
 	private static long asLong(Object reply) {
