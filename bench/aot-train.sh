@@ -8,7 +8,7 @@
 # with the production flags (bench/jvm-flags), exercises it for TRAIN_SECONDS (20) with the wrk `mix`
 # scenario (POST new and returning visitors, GET counts) after pre-registering a pool, stops it with SIGTERM
 # (the JVM writes the cache on exit) and prints the flags to use it:
-#   JAVA_EXTRA_FLAGS=-XX:AOTCache=$OUT/app.aot  with the jar $OUT/visitor-counter-*.jar
+#   JAVA_EXTRA_FLAGS=-XX:AOTCache=$OUT/app.aot  with the extracted jar $OUT/<name of the given jar>
 # The cache is only valid for the same JDK build, the same jar(s) at the same paths and compatible flags;
 # the JVM ignores a stale or mismatched cache (with a warning) and starts normally.
 # Usage (repo root): JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java bench/aot-train.sh [app.jar]
@@ -25,7 +25,7 @@ RUN=t$RANDOM$RANDOM
 rm -rf "$OUT"; mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
 "$JAVA" -Djarmode=tools -jar "$JAR" extract --destination "$OUT" --force >&2
-EXTRACTED=$(ls "$OUT"/visitor-counter-*.jar | head -1)
+EXTRACTED="$OUT/$(basename "$JAR")"
 feature=$("$JAVA" -XshowSettings:properties -version 2>&1 | awk -F= '/java.specification.version/ { gsub(/ /, "", $2); print $2 }')
 if [ "${feature%%.*}" -ge 25 ]; then
 	CACHE="$OUT/app.aot"; TRAIN_FLAG="-XX:AOTCacheOutput=$CACHE"; USE_FLAG="-XX:AOTCache=$CACHE"
