@@ -50,8 +50,8 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * subscriptions follow topology changes, such as a failover, by subscribing again.
  * <p>
  * Nothing here holds a thread per stream: streams are asynchronous requests, one timer
- * thread only schedules, and writes run on the application's task executor (virtual
- * threads on Java 21+ when enabled, a pool on Java 17).
+ * thread only schedules, and writes run on the application's task executor (a thread
+ * pool; virtual threads on Java 21+ when enabled).
  */
 @Component
 class ChangeFeed implements SmartLifecycle {

@@ -14,9 +14,9 @@ import org.springframework.core.io.ClassPathResource;
 /**
  * Refuses to start from Spring AOT code ({@code -Dspring.aot.enabled=true}) that was
  * generated on another Java major version. The build decides every condition once, on the
- * Java that builds the jar: virtual threads, for one, exist from Java 21 on, so a jar
- * processed on Java 17 would serve requests on platform threads on Java 25 without a
- * word, and a jar processed on 25 fails obscurely on 17.
+ * Java that builds the jar: virtual threads (when enabled), for one, exist from Java 21
+ * on, so a jar processed on Java 17 would serve requests on platform threads on Java 25
+ * without a word, and a jar processed on 25 fails obscurely on 17.
  */
 class AotJavaVersionCheck implements EnvironmentPostProcessor {
 
