@@ -1,5 +1,7 @@
 package io.github.visitorcounter.visitor;
 
+import java.util.regex.Pattern;
+
 /**
  * What a counter may be called: short, lower-case, and free of anything that means
  * something in a Redis key ({@code {}}, {@code :}, {@code *}) or in a URL path.
@@ -14,7 +16,13 @@ public final class CounterNames {
 	/** The counter of the bare {@code /api/visitors} path. */
 	public static final String DEFAULT = "default";
 
+	private static final Pattern VALID = Pattern.compile(PATTERN);
+
 	private CounterNames() {
+	}
+
+	static boolean isValid(String name) {
+		return VALID.matcher(name).matches();
 	}
 
 }

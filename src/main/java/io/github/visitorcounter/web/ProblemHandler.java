@@ -52,6 +52,16 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 		return respond(ProblemType.STORAGE_UNAVAILABLE.problem(), headers);
 	}
 
+	@ExceptionHandler(InvalidRequestException.class)
+	ResponseEntity<ProblemDetail> handleInvalidRequest(InvalidRequestException ex) {
+		List<Map<String, String>> errors = ex.messagesByField()
+			.entrySet()
+			.stream()
+			.map((error) -> Map.of("field", error.getKey(), "message", error.getValue()))
+			.toList();
+		return respond(invalidRequest(errors), HttpHeaders.EMPTY);
+	}
+
 	@ExceptionHandler(RateLimitExceededException.class)
 	ResponseEntity<ProblemDetail> handleRateLimited(RateLimitExceededException ex) {
 		HttpHeaders headers = new HttpHeaders();

@@ -192,6 +192,21 @@ class VisitorControllerTests {
 	}
 
 	@Test
+	void namesEveryInvalidFieldAndCountsNothing() {
+		MvcTestResult result = post("/api/visitors/Blog", body("short"));
+		assertProblem(result, HttpStatus.BAD_REQUEST, "invalid-request");
+		assertThat(result).bodyJson().extractingPath("$.detail").isEqualTo("Invalid counter, visitorId.");
+		assertThat(result).bodyJson()
+			.extractingPath("$.errors[*].field")
+			.asArray()
+			.containsExactly("counter", "visitorId");
+		assertThat(result).bodyJson()
+			.extractingPath("$.errors[1].message")
+			.isEqualTo("must be 16-128 characters of [A-Za-z0-9_-]");
+		verifyNoInteractions(this.visitorCounter);
+	}
+
+	@Test
 	void rejectsAWrongContentType() {
 		MvcTestResult result = this.mvc.post()
 			.uri("/api/visitors")
