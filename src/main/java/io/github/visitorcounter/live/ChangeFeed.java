@@ -30,6 +30,7 @@ import reactor.core.Disposable;
 
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.core.task.VirtualThreadTaskExecutor;
 import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
@@ -50,8 +51,10 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * subscriptions follow topology changes, such as a failover, by subscribing again.
  * <p>
  * Nothing here holds a thread per stream: streams are asynchronous requests, one timer
- * thread only schedules, and writes run on the application's task executor (a thread
- * pool; virtual threads on Java 21+ when enabled).
+ * thread only schedules, and writes run on a virtual thread each (Java 21+; on Java 17
+ * the application's task executor, a pool). A write to a client that stopped reading
+ * blocks until the connection times out, and must not hold up the other streams the way
+ * it would in a small pool; requests run on platform threads, which suit them better.
  */
 @Component
 class ChangeFeed implements SmartLifecycle {
@@ -103,7 +106,7 @@ class ChangeFeed implements SmartLifecycle {
 		this.keys = keys;
 		this.visitorCounter = visitorCounter;
 		this.properties = properties;
-		this.sender = sender;
+		this.sender = (Runtime.version().feature() >= 21) ? new VirtualThreadTaskExecutor("live-") : sender;
 		this.slots = new StreamSlots(properties.maxStreams(), properties.maxStreamsPerClient());
 	}
 

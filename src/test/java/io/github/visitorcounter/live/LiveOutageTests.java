@@ -152,7 +152,8 @@ class LiveOutageTests {
 		}
 		// Ten streams per cycle: a thread per stream, per failed re-read or per
 		// reconnect would show here. The slack covers pools that start their threads
-		// lazily, up to one or two per core (Lettuce, virtual-thread carriers).
+		// lazily, up to one or two per core (Lettuce, virtual-thread carriers; the
+		// task pool that sends on Java 17).
 		int slack = 2 + 2 * Runtime.getRuntime().availableProcessors();
 		await().atMost(Duration.ofSeconds(10))
 			.untilAsserted(() -> assertThat(applicationThreads())
