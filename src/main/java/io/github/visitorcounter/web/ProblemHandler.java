@@ -18,7 +18,6 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.validation.FieldError;
-import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
@@ -121,16 +120,6 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 			ProblemType.forStatus(statusCode.value()).describe(problem);
 		}
 		return super.handleExceptionInternal(ex, problem, headers, statusCode, request);
-	}
-
-	private static ProblemDetail problemOf(Exception ex, Object body, HttpStatusCode statusCode) {
-		if (body instanceof ProblemDetail detail) {
-			return detail;
-		}
-		if (ex instanceof ErrorResponse errorResponse) {
-			return errorResponse.getBody();
-		}
-		return ProblemDetail.forStatus(statusCode);
 	}
 
 	private static ProblemDetail invalidRequest(List<Map<String, String>> errors) {
