@@ -5,7 +5,7 @@
 # FLOOR_MODE: memory (no Redis), redis (one EVALSHA per POST through Spring Data Redis, as the app),
 # redis-async (the same on Lettuce's async API). Builds with $JAVA's JDK, like the app jar it is compared with.
 set -euo pipefail
-cd "$(dirname "$0")/.."
 java_home=$(dirname "$(dirname "$(readlink -f "$(command -v "${JAVA:-java}")")")")
+cd "$(dirname "$0")/.."
 JAVA_HOME=$java_home ./mvnw -B -q -f bench/floor/pom.xml package -DskipTests >&2
 ls "$PWD"/bench/floor/target/stack-floor-1.jar
