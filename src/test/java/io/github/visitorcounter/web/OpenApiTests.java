@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.UUID;
 
 import io.github.visitorcounter.ApiTestSupport;
+import io.github.visitorcounter.visitor.CounterNames;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -98,6 +99,20 @@ class OpenApiTests extends ApiTestSupport {
 		assertMatches(schemas, "delete", "/api/admin/counters/{counter}",
 				this.api.send(this.api.request("/api/admin/counters/blog", auth).DELETE()));
 		assertMatches(schemas, "get", "/api/admin/counters", this.api.get("/api/admin/counters"));
+	}
+
+	@Test
+	void documentsTheRulesOfEveryCounterNameAndTheVisitorId() {
+		JsonNode spec = spec();
+		for (String method : List.of("post", "get")) {
+			JsonNode counter = spec.at("/paths/~1api~1visitors~1{counter}/" + method + "/parameters/0");
+			assertThat(counter.path("name").asString()).as(method).isEqualTo("counter");
+			assertThat(counter.at("/schema/type").asString()).as(method).isEqualTo("string");
+			assertThat(counter.at("/schema/pattern").asString()).as(method).isEqualTo(CounterNames.PATTERN);
+		}
+		JsonNode visitRequest = spec.at("/components/schemas/VisitRequest");
+		assertThat(visitRequest.at("/properties/visitorId/pattern").asString()).isEqualTo("[A-Za-z0-9_-]{16,128}");
+		assertThat(visitRequest.path("required").toString()).isEqualTo("[\"visitorId\"]");
 	}
 
 	private void assertMatches(OpenApiSchemas schemas, String method, String path, HttpResponse<String> response) {
