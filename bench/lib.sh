@@ -139,6 +139,12 @@ host_busy_1s() { local a b; a=$(host_ticks); sleep 1; b=$(host_ticks); awk -v a=
 # CPU ticks (user+system) of a pid, from /proc/<pid>/stat (fields 14 and 15, after the "(comm)").
 cpu_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; }
 
+# Read plus write system calls of a pid so far (all its threads), from /proc/<pid>/io.
+syscalls() { awk '$1 == "syscr:" || $1 == "syscw:" { n += $2 } END { print n + 0 }' "/proc/$1/io" 2>/dev/null || echo 0; }
+
+# Context switches (voluntary and not) of a pid's live threads so far, from /proc/<pid>/task/*/status.
+ctx_switches() { cat /proc/"$1"/task/*/status 2>/dev/null | awk '/^(non)?voluntary_ctxt_switches:/ { n += $2 } END { print n + 0 }'; }
+
 # pre_register URL PREFIX N: registers the returning-visitor pool (ids as in bench/wrk/common.lua) with one curl
 # process (keep-alive, sequential). Prints nothing; fails if a request fails.
 pre_register() {
@@ -175,17 +181,22 @@ pool_id() { printf '%s-pool-%010d' "$1" "$2"; }
 # cpu_pct: CPU time of PID (all its threads) over wall time, in % of one core (max 100 x cores); pid "-" = unknown.
 # redis_cpu_pct: the same for $BENCH_REDIS_PID if set. rss_mb: VmRSS of PID right after the run,
 # rss_anon_mb its anonymous part (without mapped files such as the jar or an AOT cache). host_busy_pct: the whole machine's busy share (% of all
-# cores), to spot other load on the machine.
+# cores), to spot other load on the machine. syscalls_per_request: PID's read and write system calls (socket I/O,
+# wake-ups) per completed request; ctx_switches_per_request: its threads' context switches per request (threads
+# that ended during the run are not counted). Both count work that a JFR profile does not show: kernel time.
 run_wrk() {
 	local url=$1 script=$2 duration=$3 pid=$4; shift 4
 	local out="$BENCH_TMP/wrk.out" t0 t1 c0 c1
 	local rpid=${BENCH_REDIS_PID:-} r0=0 r1=0
 	[ -n "$rpid" ] && r0=$(cpu_ticks "$rpid")
 	local h0 h1; h0=$(host_ticks)
+	local s0=0 s1=0 x0=0 x1=0
+	[ "$pid" != - ] && { s0=$(syscalls "$pid"); x0=$(ctx_switches "$pid"); }
 	c0=0; [ "$pid" != - ] && c0=$(cpu_ticks "$pid"); t0=$(date +%s%N)
 	env BENCH_THREADS="$WRK_THREADS" "$@" BENCH_DIR="$BENCH_DIR" timeout $((duration + 30)) "$WRK" -t"$WRK_THREADS" -c"$WRK_CONNECTIONS" \
 		-d"${duration}s" --timeout 5s -s "$BENCH_DIR/wrk/$script" "$url/api/visitors" >"$out" 2>&1 || true
 	t1=$(date +%s%N); c1=0; [ "$pid" != - ] && c1=$(cpu_ticks "$pid")
+	[ "$pid" != - ] && { s1=$(syscalls "$pid"); x1=$(ctx_switches "$pid"); }
 	[ -n "$rpid" ] && r1=$(cpu_ticks "$rpid")
 	h1=$(host_ticks)
 	local line; line=$(grep '^WRK ' "$out" | tail -1 || true)
@@ -200,7 +211,13 @@ run_wrk() {
 		rss=$(awk '$1 == "VmRSS:" { printf "%.0f", $2 / 1024 }' "/proc/$pid/status" 2>/dev/null || echo NA)
 		anon=$(awk '$1 == "RssAnon:" { printf "%.0f", $2 / 1024 }' "/proc/$pid/status" 2>/dev/null || echo NA)
 	fi
-	echo "${line#WRK } cpu_pct=$cpu redis_cpu_pct=$rcpu host_busy_pct=$host rss_mb=$rss rss_anon_mb=$anon"
+	local requests; requests=$(field requests "${line#WRK }")
+	local per_request=NA ctx_per_request=NA
+	if [ "$pid" != - ] && [ "${requests:-0}" -gt 0 ]; then
+		per_request=$(awk -v n=$((s1 - s0)) -v r="$requests" 'BEGIN { printf "%.2f", n / r }')
+		ctx_per_request=$(awk -v n=$((x1 - x0)) -v r="$requests" 'BEGIN { printf "%.2f", n / r }')
+	fi
+	echo "${line#WRK } cpu_pct=$cpu redis_cpu_pct=$rcpu host_busy_pct=$host rss_mb=$rss rss_anon_mb=$anon syscalls_per_request=$per_request ctx_switches_per_request=$ctx_per_request"
 }
 
 # field NAME LINE: the value of NAME=... in a key=value line.

@@ -36,6 +36,8 @@
 # A/B of two app configurations: B_JVM_FLAGS (replaces the flags), B_JAVA_EXTRA_FLAGS, B_APP_ENV ("K=V ...",
 # e.g. MALLOC_ARENA_MAX=2), B_JAR start a second app "appb" on the same Redis, measured interleaved with "app"
 # (and the peer); the summary adds appb/app ratios. rss_mb = VmRSS right after each run (summary: the max).
+# syscalls_per_request and ctx_switches_per_request (lib.sh, run_wrk) count the kernel work per request that
+# cpu_pct includes and a JFR profile does not show; unlike req/s they barely move between repeats.
 # Env: JAVA, JVM_FLAGS (replaces bench/jvm-flags), JAVA_EXTRA_FLAGS (added to them), APP_ENV (extra
 # "K=V K=V" environment for the app), PEER_DIR, PEER_URL, PEER_PID, PEER_MODE, SCENARIOS, DURATION, REPEATS,
 # WARMUP_SECONDS, WARMUP_MAX, POOL, WRK_THREADS, WRK_CONNECTIONS.
@@ -135,7 +137,8 @@ for s in $SCENARIOS; do
 		echo "scenario=$s service=$svc rps=$(sel rps | median) p50_ms=$(sel p50_ms | median)" \
 			"p99_ms=$(sel p99_ms | median) errors=$(sel errors | awk '{ s += $1 } END { print s + 0 }')" \
 			"cpu_pct=$(sel cpu_pct | median) redis_cpu_pct=$(sel redis_cpu_pct | median) rss_mb=$(sel rss_mb | sort -g | tail -1)" \
-			"rss_anon_mb=$(sel rss_anon_mb | sort -g | tail -1)"
+			"rss_anon_mb=$(sel rss_anon_mb | sort -g | tail -1) syscalls_per_request=$(sel syscalls_per_request | median)" \
+			"ctx_switches_per_request=$(sel ctx_switches_per_request | median)"
 	done | tee -a "$RESULTS.summary"
 	for svc in app appb; do
 		[[ " ${SERVICES[*]} " == *" peer "* && " ${SERVICES[*]} " == *" $svc "* ]] && ratio "$s" "$svc" peer
