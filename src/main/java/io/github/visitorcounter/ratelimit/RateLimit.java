@@ -1,8 +1,7 @@
 package io.github.visitorcounter.ratelimit;
 
 import java.time.Duration;
-
-import org.springframework.http.HttpHeaders;
+import java.util.function.BiConsumer;
 
 /**
  * Where a client stands against its request budget, as told in the {@code RateLimit-*}
@@ -14,10 +13,15 @@ import org.springframework.http.HttpHeaders;
  */
 public record RateLimit(int limit, long remaining, Duration reset) {
 
-	public void writeTo(HttpHeaders headers) {
-		headers.set("RateLimit-Limit", Integer.toString(this.limit));
-		headers.set("RateLimit-Remaining", Long.toString(Math.max(0, this.remaining)));
-		headers.set("RateLimit-Reset", Long.toString(ceilSeconds(this.reset)));
+	/**
+	 * Writes the headers through a setter: {@code HttpHeaders::set} or
+	 * {@code HttpServletResponse::setHeader}.
+	 * @param setHeader sets the header of the given name to the given value
+	 */
+	public void writeTo(BiConsumer<String, String> setHeader) {
+		setHeader.accept("RateLimit-Limit", Integer.toString(this.limit));
+		setHeader.accept("RateLimit-Remaining", Long.toString(Math.max(0, this.remaining)));
+		setHeader.accept("RateLimit-Reset", Long.toString(ceilSeconds(this.reset)));
 	}
 
 	static long ceilSeconds(Duration duration) {

@@ -64,7 +64,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 	@ExceptionHandler(RateLimitExceededException.class)
 	ResponseEntity<ProblemDetail> handleRateLimited(RateLimitExceededException ex) {
 		HttpHeaders headers = new HttpHeaders();
-		ex.rateLimit().writeTo(headers);
+		ex.rateLimit().writeTo(headers::set);
 		headers.set(HttpHeaders.RETRY_AFTER, Long.toString(ex.retryAfterSeconds()));
 		return respond(ProblemType.RATE_LIMITED.problem(), headers);
 	}
