@@ -1,5 +1,6 @@
 package io.github.visitorcounter.web;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +38,8 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
 	private static final Log log = LogFactory.getLog(ProblemHandler.class);
 
+	private final StorageFailureLog storageFailures = new StorageFailureLog(Clock.systemUTC());
+
 	@ExceptionHandler(PayloadTooLargeException.class)
 	ResponseEntity<ProblemDetail> handlePayloadTooLarge() {
 		return respond(ProblemType.PAYLOAD_TOO_LARGE.problem(), HttpHeaders.EMPTY);
@@ -45,7 +48,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 	@ExceptionHandler({ DataAccessResourceFailureException.class, TransientDataAccessException.class,
 			RedisSystemException.class })
 	ResponseEntity<ProblemDetail> handleStorageUnavailable(Exception ex) {
-		log.warn("Redis is unavailable: " + ex.getMessage());
+		this.storageFailures.failed(ex);
 		HttpHeaders headers = new HttpHeaders();
 		headers.set(HttpHeaders.RETRY_AFTER, STORAGE_RETRY_AFTER_SECONDS);
 		return respond(ProblemType.STORAGE_UNAVAILABLE.problem(), headers);
