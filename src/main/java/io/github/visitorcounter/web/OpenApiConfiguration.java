@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
+import io.github.visitorcounter.visitor.VisitorIds;
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.Operation;
@@ -96,7 +97,7 @@ class OpenApiConfiguration {
 	@SuppressWarnings({ "rawtypes", "unchecked" })
 	private static Schema<?> problemSchema() {
 		Schema error = new ObjectSchema().addProperty("field", new StringSchema().example("visitorId"))
-			.addProperty("message", new StringSchema().example("must be 16-128 characters of [A-Za-z0-9_-]"))
+			.addProperty("message", new StringSchema().example(VisitorIds.MESSAGE))
 			.required(List.of("field", "message"));
 		return new ObjectSchema().description("RFC 9457 problem details")
 			.addProperty("type", new StringSchema().format("uri")
