@@ -1,5 +1,6 @@
 package io.github.visitorcounter.system;
 
+import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -40,11 +41,15 @@ import static org.awaitility.Awaitility.await;
 /**
  * The application against a real Redis Cluster of three masters and three replicas,
  * switched on by {@code REDIS_CLUSTER_NODES} as in production: counters and their live
- * streams spread over every master, and a master killed under the running application.
+ * streams spread over every master, the owner API's scans over every master, and a master
+ * killed under the running application.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = "visitors.admin-token=" + RedisClusterTests.TOKEN)
 @DirtiesContext
 class RedisClusterTests {
+
+	static final String TOKEN = "cluster-admin-token-0123456789";
 
 	/** Longest answer while a master is down: the 1 s command timeout and some slack. */
 	private static final Duration FAST = Duration.ofMillis(2500);
@@ -125,6 +130,32 @@ class RedisClusterTests {
 		finally {
 			streams.forEach(EventStream::close);
 		}
+	}
+
+	@Test
+	void listsExportsAndResetsCountersOnEveryMasterThroughTheOwnerApi() {
+		List<String> counters = counters("owner", 30);
+		Map<String, Long> expected = registerVisitors(counters);
+		String list = owner("GET", "/api/admin/counters").body();
+		String export = owner("GET", "/api/admin/export").body();
+		expected.forEach((counter, count) -> {
+			assertThat(list).contains("{\"counter\":\"" + counter + "\",\"count\":" + count + "}");
+			assertThat(export).contains("\"" + counter + "\":" + count);
+		});
+		List<String> oneCounterPerMaster = counters.stream()
+			.collect(Collectors.toMap(RedisClusterTests::master, (counter) -> counter, (first, other) -> first))
+			.values()
+			.stream()
+			.toList();
+		assertThat(oneCounterPerMaster).hasSize(3);
+		for (String counter : oneCounterPerMaster) {
+			assertThat(keysOnItsMaster(counter)).isNotEmpty();
+			HttpResponse<String> reset = owner("DELETE", "/api/admin/counters/" + counter);
+			assertThat(reset.body()).startsWith("{\"counter\":\"" + counter + "\",\"count\":0,\"removedKeys\":");
+			assertThat(keysOnItsMaster(counter)).isEmpty();
+			expected.put(counter, 0L);
+		}
+		expected.forEach((counter, count) -> assertThat(count(counter)).as(counter).isEqualTo(count));
 	}
 
 	@Test
@@ -233,6 +264,21 @@ class RedisClusterTests {
 	 */
 	private static int master(String counter) {
 		return cluster.masterOf("{" + counter + "}");
+	}
+
+	private HttpResponse<String> owner(String method, String path) {
+		return this.api
+			.send(this.api.request(path, "Authorization", "Bearer " + TOKEN).method(method, BodyPublishers.noBody()));
+	}
+
+	private static List<String> keysOnItsMaster(String counter) {
+		RedisClient client = RedisClient.create(RedisURI.create("127.0.0.1", master(counter)));
+		try (StatefulRedisConnection<String, String> connection = client.connect()) {
+			return connection.sync().keys("visitors:{" + counter + "}:*");
+		}
+		finally {
+			client.shutdown();
+		}
 	}
 
 	private static long shardSubscribers(int port, String channel) {
