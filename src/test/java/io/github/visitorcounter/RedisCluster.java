@@ -44,12 +44,16 @@ public final class RedisCluster implements AutoCloseable {
 
 	private final Path redisCli;
 
+	/** What every node requires ({@code requirepass}), or {@code null} for none. */
+	private final String password;
+
 	private final Path workDir;
 
 	private final List<Node> nodes = new ArrayList<>();
 
-	private RedisCluster(Path redisServer, Path redisCli) {
+	private RedisCluster(Path redisServer, Path redisCli, String password) {
 		this.redisCli = redisCli;
+		this.password = password;
 		try {
 			this.workDir = Files.createTempDirectory("visitor-counter-redis-cluster");
 		}
@@ -58,12 +62,12 @@ public final class RedisCluster implements AutoCloseable {
 		}
 		try {
 			for (int i = 0; i < 2 * MASTERS; i++) {
-				this.nodes.add(Node.start(redisServer, this.workDir.resolve("node-" + i)));
+				this.nodes.add(Node.start(redisServer, this.workDir.resolve("node-" + i), password));
 			}
 			List<String> create = new ArrayList<>(List.of(redisCli.toString(), "--cluster", "create"));
 			this.nodes.forEach((node) -> create.add(node.address()));
 			create.addAll(List.of("--cluster-replicas", "1", "--cluster-yes"));
-			run(create);
+			run(create, password);
 			await("the cluster to form", STARTUP_TIMEOUT, this::isFormed);
 		}
 		catch (RuntimeException ex) {
@@ -76,12 +80,24 @@ public final class RedisCluster implements AutoCloseable {
 	 * Starts a new cluster, owned by the caller, who closes it.
 	 */
 	public static RedisCluster start() {
+		return start(null);
+	}
+
+	/**
+	 * Starts a new cluster whose nodes require {@code password} of every client and of
+	 * each other; owned by the caller, who closes it.
+	 */
+	public static RedisCluster startWithPassword(String password) {
+		return start(password);
+	}
+
+	private static RedisCluster start(String password) {
 		Path redisServer = RedisServer.findRedisServer().orElseThrow(() -> new IllegalStateException(HOW_TO_GET_REDIS));
 		Path redisCli = redisServer.resolveSibling("redis-cli");
 		if (!Files.isExecutable(redisCli)) {
 			throw new IllegalStateException(HOW_TO_GET_REDIS);
 		}
-		return new RedisCluster(redisServer, redisCli);
+		return new RedisCluster(redisServer, redisCli, password);
 	}
 
 	/**
@@ -115,7 +131,7 @@ public final class RedisCluster implements AutoCloseable {
 		if (!isMaster(master)) {
 			throw new IllegalArgumentException(master.address() + " is not a master");
 		}
-		run(List.of("kill", "-9", Long.toString(master.process.pid())));
+		run(List.of("kill", "-9", Long.toString(master.process.pid())), null);
 		try {
 			master.process.waitFor(10, TimeUnit.SECONDS);
 		}
@@ -211,7 +227,7 @@ public final class RedisCluster implements AutoCloseable {
 		List<String> line = new ArrayList<>(
 				List.of(this.redisCli.toString(), "-h", HOST, "-p", Integer.toString(node.port)));
 		line.addAll(List.of(command));
-		return run(line);
+		return run(line, this.password);
 	}
 
 	private static String info(String info, String field) {
@@ -222,9 +238,15 @@ public final class RedisCluster implements AutoCloseable {
 			.orElseThrow(() -> new IllegalStateException("No " + field + " in:\n" + info));
 	}
 
-	private static String run(List<String> command) {
+	// redis-cli reads the password from REDISCLI_AUTH: not on its command line, where
+	// it would warn.
+	private static String run(List<String> command, String password) {
 		try {
-			Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+			ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+			if (password != null) {
+				builder.environment().put("REDISCLI_AUTH", password);
+			}
+			Process process = builder.start();
 			String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 			if (!process.waitFor(COMMAND_TIMEOUT.toSeconds(), TimeUnit.SECONDS) || process.exitValue() != 0) {
 				process.destroyForcibly();
@@ -269,7 +291,7 @@ public final class RedisCluster implements AutoCloseable {
 			this.process = process;
 		}
 
-		static Node start(Path executable, Path dir) {
+		static Node start(Path executable, Path dir, String password) {
 			try {
 				Files.createDirectories(dir);
 			}
@@ -280,7 +302,7 @@ public final class RedisCluster implements AutoCloseable {
 			IllegalStateException failure = null;
 			for (int attempt = 0; attempt < 3; attempt++) {
 				try {
-					return launch(executable, dir, RedisServer.freePort(), RedisServer.freePort());
+					return launch(executable, dir, RedisServer.freePort(), RedisServer.freePort(), password);
 				}
 				catch (IllegalStateException ex) {
 					failure = ex;
@@ -289,14 +311,18 @@ public final class RedisCluster implements AutoCloseable {
 			throw failure;
 		}
 
-		private static Node launch(Path executable, Path dir, int port, int busPort) {
+		private static Node launch(Path executable, Path dir, int port, int busPort, String password) {
 			// An explicit bus port: the default, port + 10000, overflows for high free
 			// ports.
-			List<String> command = List.of(executable.toString(), "--bind", HOST, "--port", Integer.toString(port),
-					"--cluster-port", Integer.toString(busPort), "--cluster-enabled", "yes", "--cluster-config-file",
-					dir.resolve("nodes.conf").toString(), "--cluster-node-timeout",
+			List<String> command = new ArrayList<>(List.of(executable.toString(), "--bind", HOST, "--port",
+					Integer.toString(port), "--cluster-port", Integer.toString(busPort), "--cluster-enabled", "yes",
+					"--cluster-config-file", dir.resolve("nodes.conf").toString(), "--cluster-node-timeout",
 					Long.toString(NODE_TIMEOUT.toMillis()), "--protected-mode", "no", "--daemonize", "no", "--save", "",
-					"--appendonly", "no", "--dir", dir.toString(), "--logfile", "");
+					"--appendonly", "no", "--dir", dir.toString(), "--logfile", ""));
+			if (password != null) {
+				// masterauth: a replica authenticates to its master with it.
+				command.addAll(List.of("--requirepass", password, "--masterauth", password));
+			}
 			Path log = dir.resolve("redis.log");
 			Process process;
 			try {
