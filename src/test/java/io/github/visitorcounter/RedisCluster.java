@@ -109,12 +109,50 @@ public final class RedisCluster implements AutoCloseable {
 
 	/** The port of the master that serves the key's hash slot. */
 	public int masterOf(String key) {
-		int slot = Integer.parseInt(cli(anyLiveNode(), "CLUSTER", "KEYSLOT", key).strip());
+		int slot = slotOf(key);
 		return clusterNodes(anyLiveNode()).stream()
 			.filter((entry) -> entry.isServingMaster() && entry.serves(slot))
 			.findFirst()
 			.orElseThrow(() -> new IllegalStateException("No master serves slot " + slot))
 			.port();
+	}
+
+	/**
+	 * Moves the hash slot of {@code key}, with every key in it, to the master on
+	 * {@code targetPort}, the way a resharding does: the slot is marked importing and
+	 * migrating, its keys are moved with {@code MIGRATE}, then every master is told its
+	 * new owner. Returns once every live node agrees.
+	 */
+	public void moveSlot(String key, int targetPort) {
+		int slot = slotOf(key);
+		Node source = node(masterOf(key));
+		Node target = node(targetPort);
+		String sourceId = cli(source, "CLUSTER", "MYID").strip();
+		String targetId = cli(target, "CLUSTER", "MYID").strip();
+		expectOk(cli(target, "CLUSTER", "SETSLOT", Integer.toString(slot), "IMPORTING", sourceId));
+		expectOk(cli(source, "CLUSTER", "SETSLOT", Integer.toString(slot), "MIGRATING", targetId));
+		for (List<String> keys = keysInSlot(source, slot); !keys.isEmpty(); keys = keysInSlot(source, slot)) {
+			List<String> migrate = new ArrayList<>(List.of("MIGRATE", HOST, Integer.toString(target.port), "", "0",
+					Long.toString(COMMAND_TIMEOUT.toMillis())));
+			if (this.password != null) {
+				migrate.addAll(List.of("AUTH", this.password));
+			}
+			migrate.add("KEYS");
+			migrate.addAll(keys);
+			expectOk(cli(source, migrate.toArray(String[]::new)));
+		}
+		// The new owner first, so that no node sends a client to a master that does not
+		// know yet that it serves the slot.
+		expectOk(cli(target, "CLUSTER", "SETSLOT", Integer.toString(slot), "NODE", targetId));
+		for (Node node : liveNodes()) {
+			if (node != target && isMaster(node)) {
+				expectOk(cli(node, "CLUSTER", "SETSLOT", Integer.toString(slot), "NODE", targetId));
+			}
+		}
+		await("every node to see slot " + slot + " on " + target.address(), STARTUP_TIMEOUT,
+				() -> liveNodes().stream()
+					.allMatch((node) -> clusterNodes(node).stream()
+						.anyMatch((entry) -> entry.port() == target.port && entry.serves(slot))));
 	}
 
 	/**
@@ -157,6 +195,28 @@ public final class RedisCluster implements AutoCloseable {
 	public void close() {
 		this.nodes.forEach(Node::stop);
 		FileSystemUtils.deleteRecursively(this.workDir.toFile());
+	}
+
+	/** The port of every master that serves slots, in no particular order. */
+	public List<Integer> masters() {
+		return clusterNodes(anyLiveNode()).stream().filter(NodeEntry::isServingMaster).map(NodeEntry::port).toList();
+	}
+
+	private int slotOf(String key) {
+		return Integer.parseInt(cli(anyLiveNode(), "CLUSTER", "KEYSLOT", key).strip());
+	}
+
+	private List<String> keysInSlot(Node node, int slot) {
+		return cli(node, "CLUSTER", "GETKEYSINSLOT", Integer.toString(slot), "100").lines()
+			.filter((line) -> !line.isBlank())
+			.toList();
+	}
+
+	// redis-cli exits with 0 on an error reply too.
+	private static void expectOk(String reply) {
+		if (!reply.strip().equals("OK")) {
+			throw new IllegalStateException("Expected OK from Redis, got: " + reply);
+		}
 	}
 
 	private Optional<NodeEntry> promotedReplicaOf(Node killed) {
