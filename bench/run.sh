@@ -34,7 +34,7 @@
 #   bench/run.sh [path/to/app.jar]          # default: target/visitor-counter-*.jar
 #   JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java PEER_DIR=/tmp/node-counter bench/run.sh
 # A/B of two app configurations: B_JVM_FLAGS (replaces the flags), B_JAVA_EXTRA_FLAGS, B_APP_ENV ("K=V ...",
-# e.g. MALLOC_ARENA_MAX=2), B_JAR start a second app "appb" on the same Redis, measured interleaved with "app"
+# e.g. MALLOC_ARENA_MAX=2), B_JAR, B_JAVA (another java, e.g. Java 17) start a second app "appb" on the same Redis, measured interleaved with "app"
 # (and the peer); the summary adds appb/app ratios. rss_mb = VmRSS right after each run (summary: the max).
 # syscalls_per_request and ctx_switches_per_request (lib.sh, run_wrk) count the kernel work per request that
 # cpu_pct includes and a JFR profile does not show; unlike req/s they barely move between repeats.
@@ -63,9 +63,9 @@ start_app APP "$JAR" "$REDIS_PORT" ${APP_ENV:-}
 SERVICES=(app)
 SVC_URL[0]=$APP_URL; SVC_PID[0]=$APP_PID
 # A/B: a second app ("appb") with other JVM flags / env / jar, measured interleaved with the first.
-if [ -n "${B_JVM_FLAGS:-}${B_JAVA_EXTRA_FLAGS:-}${B_APP_ENV:-}${B_JAR:-}" ]; then
+if [ -n "${B_JVM_FLAGS:-}${B_JAVA_EXTRA_FLAGS:-}${B_APP_ENV:-}${B_JAR:-}${B_JAVA:-}" ]; then
 	# shellcheck disable=SC2086
-	JVM_FLAGS="${B_JVM_FLAGS:-${JVM_FLAGS:-}}" JAVA_EXTRA_FLAGS="${B_JAVA_EXTRA_FLAGS:-}" \
+	JAVA="${B_JAVA:-$JAVA}" JVM_FLAGS="${B_JVM_FLAGS:-${JVM_FLAGS:-}}" JAVA_EXTRA_FLAGS="${B_JAVA_EXTRA_FLAGS:-}" \
 		start_app APPB "${B_JAR:-$JAR}" "$REDIS_PORT" ${B_APP_ENV:-}
 	SERVICES+=(appb); SVC_URL[1]=$APPB_URL; SVC_PID[1]=$APPB_PID
 fi

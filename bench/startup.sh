@@ -15,7 +15,7 @@
 # (bench/jvm-flags, $JAVA, plus JAVA_EXTRA_FLAGS, e.g. an AOT cache or CDS archive to compare), polled, then
 # loaded with back-to-back 1 s wrk runs starting right after the first POST; the app is stopped by pid before
 # the next repeat. With PEER_DIR the Node.js peer is measured the same way. RAMP_DETAIL=1 prints every window.
-# A/B: B_JVM_FLAGS, B_JAVA_EXTRA_FLAGS (e.g. -XX:AOTCache=target/aot/app.aot), B_APP_ENV, B_JAR (e.g. the
+# A/B: B_JAVA, B_JVM_FLAGS, B_JAVA_EXTRA_FLAGS (e.g. -XX:AOTCache=target/aot/app.aot), B_APP_ENV, B_JAR (e.g. the
 # extracted jar from bench/aot-train.sh) add a second app configuration "appb", cold-started interleaved with
 # "app" (and the peer): order app, appb, peer on odd runs, reversed on even ones.
 # Usage (repo root): [JAVA=...] [JAVA_EXTRA_FLAGS=...] [PEER_DIR=/tmp/node-counter] bench/startup.sh [app.jar]
@@ -33,7 +33,7 @@ cold_start() { # name run
 	case $name in
 	app) start_app SVC "$JAR" "$REDIS_PORT" ;;
 	# shellcheck disable=SC2086
-	appb) JVM_FLAGS="${B_JVM_FLAGS:-${JVM_FLAGS:-}}" JAVA_EXTRA_FLAGS="${B_JAVA_EXTRA_FLAGS:-}" \
+	appb) JAVA="${B_JAVA:-$JAVA}" JVM_FLAGS="${B_JVM_FLAGS:-${JVM_FLAGS:-}}" JAVA_EXTRA_FLAGS="${B_JAVA_EXTRA_FLAGS:-}" \
 		start_app SVC "${B_JAR:-$JAR}" "$REDIS_PORT" ${B_APP_ENV:-} ;;
 	*) start_peer SVC "$PEER_DIR" "$REDIS_PORT" ;;
 	esac
@@ -63,7 +63,7 @@ cold_start() { # name run
 }
 
 SERVICES=(app)
-[ -n "${B_JVM_FLAGS:-}${B_JAVA_EXTRA_FLAGS:-}${B_APP_ENV:-}${B_JAR:-}" ] && SERVICES+=(appb)
+[ -n "${B_JVM_FLAGS:-}${B_JAVA_EXTRA_FLAGS:-}${B_APP_ENV:-}${B_JAR:-}${B_JAVA:-}" ] && SERVICES+=(appb)
 [ -n "${PEER_DIR:-}" ] && SERVICES+=(peer)
 log "host busy before starting: $(host_busy_1s)%; $(uptime)"
 for run in $(seq 1 "$REPEATS"); do
