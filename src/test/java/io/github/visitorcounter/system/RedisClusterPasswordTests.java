@@ -1,8 +1,12 @@
 package io.github.visitorcounter.system;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.IntStream;
@@ -10,10 +14,6 @@ import java.util.stream.IntStream;
 import io.github.visitorcounter.ApiClient;
 import io.github.visitorcounter.EventStream;
 import io.github.visitorcounter.RedisCluster;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisConnectionException;
-import io.lettuce.core.RedisURI;
-import io.lettuce.core.api.StatefulRedisConnection;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
@@ -26,7 +26,6 @@ import org.springframework.test.context.DynamicPropertySource;
 
 import static io.github.visitorcounter.ApiClient.visit;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * A Redis Cluster whose nodes require a password, configured as the README says: the
@@ -52,7 +51,7 @@ class RedisClusterPasswordTests {
 	}
 
 	@Test
-	void countsAndStreamsOnEveryMasterWithThePasswordOfRedisUrl() {
+	void countsAndStreamsOnEveryMasterWithThePasswordOfRedisUrl() throws IOException {
 		Map<Integer, String> oneCounterPerMaster = new LinkedHashMap<>();
 		IntStream.range(0, 30)
 			.mapToObj((i) -> "secured-" + i)
@@ -61,9 +60,7 @@ class RedisClusterPasswordTests {
 		ApiClient api = new ApiClient(this.port);
 		for (Map.Entry<Integer, String> entry : oneCounterPerMaster.entrySet()) {
 			String counter = entry.getValue();
-			assertThatExceptionOfType(RedisConnectionException.class)
-				.isThrownBy(() -> keysWithoutPassword(entry.getKey()))
-				.withStackTraceContaining("NOAUTH");
+			assertThat(replyWithoutPassword(entry.getKey())).startsWith("-NOAUTH");
 			try (EventStream stream = EventStream.open(this.port, "/api/visitors/" + counter + "/stream")) {
 				stream.awaitCount(0, Duration.ofSeconds(2));
 				assertThat(api.post("/api/visitors/" + counter, visit(UUID.randomUUID().toString())).body())
@@ -78,13 +75,17 @@ class RedisClusterPasswordTests {
 		return cluster.masterOf("{" + counter + "}");
 	}
 
-	private static List<String> keysWithoutPassword(int port) {
-		RedisClient client = RedisClient.create(RedisURI.create("127.0.0.1", port));
-		try (StatefulRedisConnection<String, String> connection = client.connect()) {
-			return connection.sync().keys("*");
-		}
-		finally {
-			client.shutdown();
+	/**
+	 * The node's own answer to a command sent without a password, read off the socket: a
+	 * Lettuce client reports the same refusal either as NOAUTH or as a connection closed
+	 * during its handshake, depending on timing.
+	 */
+	private static String replyWithoutPassword(int port) throws IOException {
+		try (Socket socket = new Socket("127.0.0.1", port)) {
+			socket.setSoTimeout(2000);
+			socket.getOutputStream().write("KEYS *\r\n".getBytes(StandardCharsets.US_ASCII));
+			return new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
+				.readLine();
 		}
 	}
 
