@@ -52,7 +52,9 @@ find_jar() {
 # Lettuce's), which a connect test does not see and which makes the server's bind fail.
 free_port() {
 	local p low
-	low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+	read -r low _ </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || low=32768
+	# A range that starts near 10000 or lower leaves no room below it: then take the chance, as before.
+	[ "$low" -gt 11000 ] || low=40000
 	for _ in $(seq 1 200); do
 		p=$((10000 + RANDOM % (low - 10000)))
 		if ! (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null; then echo "$p"; return; fi
