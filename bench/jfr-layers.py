@@ -7,7 +7,11 @@ the code that asked for them). Prints the share of samples per layer, then the t
 Record with deep stacks (bench/profile.sh does: -XX:FlightRecorderOptions=stackdepth=1024); JFR's
 default of 64 frames cuts Spring MVC stacks short.
 
-Usage: bench/jfr-layers.py recording.jfr [jfr executable] [top methods per layer, default 5]
+With --activities it also charges each sample to what the JVM was doing for it, from the innermost frame that
+tells (class loading, static initialisers, reflection, lambdas and method handles), for start-up recordings
+(bench/profile-startup.sh): there most of the time goes to such work, whichever library asked for it.
+
+Usage: bench/jfr-layers.py [--activities] recording.jfr [jfr executable] [top methods per layer, default 5]
 """
 import collections
 import json
@@ -32,6 +36,16 @@ LAYERS = [
     ('ch.qos.logback.', 'logging'), ('org.slf4j.', 'logging'), ('org.apache.commons.logging.', 'logging'),
 ]
 JDK = ('java.', 'javax.', 'jdk.', 'sun.', 'com.sun.')
+# (frame prefix, activity), checked from the innermost frame outwards; the first match names the activity.
+ACTIVITIES = [
+    ('java.lang.ClassLoader.', 'class loading'), ('jdk.internal.loader.', 'class loading'),
+    ('java.lang.Class.forName', 'class loading'), ('java.net.URLClassLoader.', 'class loading'),
+    ('org.springframework.boot.loader.', 'class loading'), ('java.util.zip.', 'class loading'),
+    ('java.util.jar.', 'class loading'),
+    ('java.lang.invoke.', 'lambdas and method handles'), ('jdk.internal.reflect.', 'reflection'),
+    ('java.lang.reflect.', 'reflection'), ('java.lang.Class.', 'reflection'),
+    ('.<clinit>', 'static initialisers'),
+]
 
 
 def layer_of(frame):
@@ -41,15 +55,27 @@ def layer_of(frame):
     return 'other: ' + frame.rsplit('.', 2)[0]
 
 
+def activity_of(frames):
+    for frame in frames:
+        for pattern, activity in ACTIVITIES:
+            if frame.startswith(pattern) or (pattern.startswith('.') and frame.endswith(pattern)):
+                return activity
+    return 'running code: ' + (layer_of(next((f for f in frames if not f.startswith(JDK)), '?')))
+
+
 def main():
-    recording = sys.argv[1]
-    jfr = sys.argv[2] if len(sys.argv) > 2 else 'jfr'
-    top = int(sys.argv[3]) if len(sys.argv) > 3 else 5
+    args = sys.argv[1:]
+    activities = '--activities' in args
+    args = [a for a in args if a != '--activities']
+    recording = args[0]
+    jfr = args[1] if len(args) > 1 else 'jfr'
+    top = int(args[2]) if len(args) > 2 else 5
     out = subprocess.run([jfr, 'print', '--json', '--stack-depth', '1024', '--events', 'jdk.ExecutionSample',
                           recording], check=True, capture_output=True, text=True).stdout
     events = json.loads(out)['recording']['events']
     layers = collections.Counter()
     methods = collections.defaultdict(collections.Counter)
+    by_activity = collections.Counter()
     for event in events:
         stack = event['values']['stackTrace']
         frames = [(f['method']['type']['name'] + '.' + f['method']['name']).replace('/', '.')
@@ -62,6 +88,7 @@ def main():
         else:
             layer = layer_of(owner)
         layers[layer] += 1
+        by_activity[activity_of(frames)] += 1
         methods[layer][owner] += 1
     total = len(events)
     print(f'samples={total}')
@@ -70,6 +97,9 @@ def main():
     for layer, _ in layers.most_common(8):
         for method, count in methods[layer].most_common(top):
             print(f'  {layer}: {100 * count / total:4.1f}% {method}')
+    if activities:
+        for activity, count in by_activity.most_common():
+            print(f'activity="{activity}" share_pct={100 * count / total:.1f}')
 
 
 if __name__ == '__main__':
