@@ -14,6 +14,8 @@ WRK_CONNECTIONS=${WRK_CONNECTIONS:-32}
 CLK_TCK=$(getconf CLK_TCK)
 BENCH_TMP=$(mktemp -d /tmp/bench.XXXXXX)
 BENCH_PIDS=()
+BENCH_CONTAINERS=()
+CONTAINER_CLI=${CONTAINER_CLI:-docker}
 export BENCH_DIR
 
 bench_cleanup() {
@@ -25,6 +27,10 @@ bench_cleanup() {
 		[ -z "$pid" ] && continue
 		for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
 		kill -9 "$pid" 2>/dev/null || true
+	done
+	local container
+	for container in "${BENCH_CONTAINERS[@]:-}"; do
+		[ -n "$container" ] && "$CONTAINER_CLI" rm -f "$container" >/dev/null 2>&1 || true
 	done
 	[ -n "${KEEP_TMP:-}" ] || rm -rf "$BENCH_TMP"
 }
@@ -110,6 +116,27 @@ start_peer() {
 	printf -v "${name}_PORT" '%s' "$port"; printf -v "${name}_PID" '%s' "$pid"
 	printf -v "${name}_URL" '%s' "http://127.0.0.1:$port"; printf -v "${name}_START_MS" '%s' "$start"
 	log "peer $name pid=$pid port=$port dir=$dir"
+}
+
+# start_image VAR IMAGE REDIS_PORT: the packaged image, run by $CONTAINER_CLI (docker; podman works too) on the
+# host's network with the env start_app gives the jar (CONTAINER_RUN_OPTS adds options, e.g. podman's --runtime);
+# sets the same variables as start_app. VAR_PID is the CLI's: stopping it stops the container (the CLI passes the
+# signal on), and every container started here is removed on exit. The image's own JVM flags apply.
+start_image() {
+	local name=$1 image=$2 rport=$3
+	local port; port=$(free_port)
+	local container="bench-$name-$RANDOM$RANDOM"
+	local start; start=$(now_ms)
+	local limits=(-e VISITORS_RATE_LIMIT_ENABLED=false -e VISITORS_NEW_VISITOR_CAP_ENABLED=false)
+	[ "${BENCH_LIMITS:-off}" = on ] && limits=()
+	# shellcheck disable=SC2086
+	"$CONTAINER_CLI" run --rm --name "$container" --network host ${CONTAINER_RUN_OPTS:-} \
+		-e REDIS_URL="redis://127.0.0.1:$rport" -e SERVER_PORT="$port" "${limits[@]}" "$image" \
+		>"$BENCH_TMP/$name.log" 2>&1 &
+	local pid=$!; BENCH_PIDS+=("$pid"); BENCH_CONTAINERS+=("$container")
+	printf -v "${name}_PORT" '%s' "$port"; printf -v "${name}_PID" '%s' "$pid"
+	printf -v "${name}_URL" '%s' "http://127.0.0.1:$port"; printf -v "${name}_START_MS" '%s' "$start"
+	log "image $name cli_pid=$pid port=$port image=$image container=$container"
 }
 
 # post URL ID: one POST, prints the HTTP status.

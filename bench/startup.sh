@@ -17,7 +17,9 @@
 # the next repeat. With PEER_DIR the Node.js peer is measured the same way. RAMP_DETAIL=1 prints every window.
 # A/B: B_JAVA, B_JVM_FLAGS, B_JAVA_EXTRA_FLAGS (e.g. -XX:AOTCache=target/aot/app.aot), B_APP_ENV, B_JAR (e.g. the
 # extracted jar from bench/aot-train.sh) add a second app configuration "appb", cold-started interleaved with
-# "app" (and the peer): order app, appb, peer on odd runs, reversed on even ones.
+# "app" (and the peer): order app, appb, peer on odd runs, reversed on even ones. IMAGE (e.g. one built from the
+# Dockerfile) adds the packaged image, started with $CONTAINER_CLI (docker) and CONTAINER_RUN_OPTS (lib.sh,
+# start_image), in the same rotation.
 # Usage (repo root): [JAVA=...] [JAVA_EXTRA_FLAGS=...] [PEER_DIR=/tmp/node-counter] bench/startup.sh [app.jar]
 
 source "$(dirname "$0")/lib.sh"
@@ -33,6 +35,7 @@ cold_start() { # name run
 	case $name in
 	app) start_app SVC "$JAR" "$REDIS_PORT" ;;
 	# shellcheck disable=SC2086
+	image) start_image SVC "$IMAGE" "$REDIS_PORT" ;;
 	appb) JAVA="${B_JAVA:-$JAVA}" JVM_FLAGS="${B_JVM_FLAGS:-${JVM_FLAGS:-}}" JAVA_EXTRA_FLAGS="${B_JAVA_EXTRA_FLAGS:-}" \
 		start_app SVC "${B_JAR:-$JAR}" "$REDIS_PORT" ${B_APP_ENV:-} ;;
 	*) start_peer SVC "$PEER_DIR" "$REDIS_PORT" ;;
@@ -64,6 +67,7 @@ cold_start() { # name run
 
 SERVICES=(app)
 [ -n "${B_JVM_FLAGS:-}${B_JAVA_EXTRA_FLAGS:-}${B_APP_ENV:-}${B_JAR:-}${B_JAVA:-}" ] && SERVICES+=(appb)
+[ -n "${IMAGE:-}" ] && SERVICES+=(image)
 [ -n "${PEER_DIR:-}" ] && SERVICES+=(peer)
 log "host busy before starting: $(host_busy_1s)%; $(uptime)"
 for run in $(seq 1 "$REPEATS"); do
