@@ -34,8 +34,8 @@ cold_start() { # name run
 	local name=$1 run=$2 url pid start first series="$BENCH_TMP/ramp-$1-$2.txt"
 	case $name in
 	app) start_app SVC "$JAR" "$REDIS_PORT" ;;
-	# shellcheck disable=SC2086
 	image) start_image SVC "$IMAGE" "$REDIS_PORT" ;;
+	# shellcheck disable=SC2086
 	appb) JAVA="${B_JAVA:-$JAVA}" JVM_FLAGS="${B_JVM_FLAGS:-${JVM_FLAGS:-}}" JAVA_EXTRA_FLAGS="${B_JAVA_EXTRA_FLAGS:-}" \
 		start_app SVC "${B_JAR:-$JAR}" "$REDIS_PORT" ${B_APP_ENV:-} ;;
 	*) start_peer SVC "$PEER_DIR" "$REDIS_PORT" ;;
