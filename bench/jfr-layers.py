@@ -36,7 +36,8 @@ LAYERS = [
     ('ch.qos.logback.', 'logging'), ('org.slf4j.', 'logging'), ('org.apache.commons.logging.', 'logging'),
 ]
 JDK = ('java.', 'javax.', 'jdk.', 'sun.', 'com.sun.')
-# (frame prefix, activity), checked from the innermost frame outwards; the first match names the activity.
+# (frame prefix, activity), checked from the innermost frame outwards up to the first library frame; the first
+# match names the activity.
 ACTIVITIES = [
     ('java.lang.ClassLoader.', 'class loading'), ('jdk.internal.loader.', 'class loading'),
     ('java.lang.Class.forName', 'class loading'), ('java.net.URLClassLoader.', 'class loading'),
@@ -56,11 +57,15 @@ def layer_of(frame):
 
 
 def activity_of(frames):
+    # Only the JDK frames inside the innermost library frame (or that frame itself) say what the JVM does for
+    # the library; a lambda or a class loader further out only called the code that is running.
     for frame in frames:
         for pattern, activity in ACTIVITIES:
             if frame.startswith(pattern) or (pattern.startswith('.') and frame.endswith(pattern)):
                 return activity
-    return 'running code: ' + (layer_of(next((f for f in frames if not f.startswith(JDK)), '?')))
+        if not frame.startswith(JDK):
+            return 'running code: ' + layer_of(frame)
+    return 'running code: JDK only'
 
 
 def main():
