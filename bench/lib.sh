@@ -85,24 +85,37 @@ start_redis() {
 
 rcli() { local port=$1; shift; redis-cli -p "$port" "$@"; }
 
+# limit_env: the env assignments that switch the app's per-address limits off. All load comes from 127.0.0.1:
+# the per-address request budget (30 per 10 s) and new-visitor cap (50 per hour) would turn the benchmark into
+# a measurement of 429s and uncounted visits. They stay on with BENCH_LIMITS=on (they add Redis work inside the
+# same script then).
+limit_env() { [ "${BENCH_LIMITS:-off}" = on ] || echo VISITORS_RATE_LIMIT_ENABLED=false VISITORS_NEW_VISITOR_CAP_ENABLED=false; }
+
+# started VAR PID PORT START_MS: records a started service (stopped on exit) and sets VAR_PID, VAR_PORT, VAR_URL
+# and VAR_START_MS.
+started() {
+	BENCH_PIDS+=("$2")
+	printf -v "$1_PID" '%s' "$2"; printf -v "$1_PORT" '%s' "$3"
+	printf -v "$1_URL" '%s' "http://127.0.0.1:$3"; printf -v "$1_START_MS" '%s' "$4"
+}
+
+# spring_started LOG: " spring_s=S process_s=P" from Spring Boot's "Started ... in S seconds (process running
+# for P)" line in a service's log: the application context's start, and the JVM's age at that moment.
+spring_started() {
+	sed -nE 's/.*Started .* in ([0-9.]+) seconds \(process running for ([0-9.]+)\).*/ spring_s=\1 process_s=\2/p' "$1"
+}
+
 # start_app VAR JAR REDIS_PORT [extra env assignments...]: sets VAR_PORT, VAR_PID, VAR_URL, VAR_START_MS.
 start_app() {
 	local name=$1 jar=$2 rport=$3; shift 3
 	local port; port=$(free_port)
 	local flags; flags=$(jvm_flags)
 	local start; start=$(now_ms)
-	# shellcheck disable=SC2086
-	# All load comes from 127.0.0.1: the per-address request budget (30 per 10 s) and new-visitor cap (50 per
-	# hour) would turn the benchmark into a measurement of 429s and uncounted visits. They are off unless
-	# BENCH_LIMITS=on (they add Redis work inside the same script when on).
-	local limits=(VISITORS_RATE_LIMIT_ENABLED=false VISITORS_NEW_VISITOR_CAP_ENABLED=false)
-	[ "${BENCH_LIMITS:-off}" = on ] && limits=()
-	env REDIS_URL="redis://127.0.0.1:$rport" SERVER_PORT="$port" "${limits[@]}" "$@" \
+	# shellcheck disable=SC2086,SC2046
+	env REDIS_URL="redis://127.0.0.1:$rport" SERVER_PORT="$port" $(limit_env) "$@" \
 		"$JAVA" $flags ${JAVA_EXTRA_FLAGS:-} -jar "$jar" >"$BENCH_TMP/$name.log" 2>&1 &
-	local pid=$!; BENCH_PIDS+=("$pid")
-	printf -v "${name}_PORT" '%s' "$port"; printf -v "${name}_PID" '%s' "$pid"
-	printf -v "${name}_URL" '%s' "http://127.0.0.1:$port"; printf -v "${name}_START_MS" '%s' "$start"
-	log "app $name pid=$pid port=$port java=$JAVA flags=$flags ${JAVA_EXTRA_FLAGS:-} env=${limits[*]:-} $*"
+	started "$name" $! "$port" "$start"
+	log "app $name pid=$! port=$port java=$JAVA flags=$flags ${JAVA_EXTRA_FLAGS:-} env=$(limit_env) $*"
 }
 
 # start_peer VAR PEER_DIR REDIS_PORT: the Node.js reference peer (COUNTER_MODE=setnx unless PEER_MODE is set).
@@ -112,10 +125,8 @@ start_peer() {
 	local start; start=$(now_ms)
 	(cd "$dir" && exec env PORT="$port" HOST=127.0.0.1 REDIS_URL="redis://127.0.0.1:$rport" \
 		COUNTER_MODE="${PEER_MODE:-setnx}" "$NODE" server.js) >"$BENCH_TMP/$name.log" 2>&1 &
-	local pid=$!; BENCH_PIDS+=("$pid")
-	printf -v "${name}_PORT" '%s' "$port"; printf -v "${name}_PID" '%s' "$pid"
-	printf -v "${name}_URL" '%s' "http://127.0.0.1:$port"; printf -v "${name}_START_MS" '%s' "$start"
-	log "peer $name pid=$pid port=$port dir=$dir"
+	started "$name" $! "$port" "$start"
+	log "peer $name pid=$! port=$port dir=$dir"
 }
 
 # start_image VAR IMAGE REDIS_PORT: the packaged image, run by $CONTAINER_CLI (docker; podman works too) on the
@@ -127,16 +138,14 @@ start_image() {
 	local port; port=$(free_port)
 	local container="bench-$name-$RANDOM$RANDOM"
 	local start; start=$(now_ms)
-	local limits=(-e VISITORS_RATE_LIMIT_ENABLED=false -e VISITORS_NEW_VISITOR_CAP_ENABLED=false)
-	[ "${BENCH_LIMITS:-off}" = on ] && limits=()
+	local env=(-e REDIS_URL="redis://127.0.0.1:$rport" -e SERVER_PORT="$port") assignment
+	for assignment in $(limit_env); do env+=(-e "$assignment"); done
 	# shellcheck disable=SC2086
-	"$CONTAINER_CLI" run --rm --name "$container" --network host ${CONTAINER_RUN_OPTS:-} \
-		-e REDIS_URL="redis://127.0.0.1:$rport" -e SERVER_PORT="$port" "${limits[@]}" "$image" \
+	"$CONTAINER_CLI" run --rm --name "$container" --network host ${CONTAINER_RUN_OPTS:-} "${env[@]}" "$image" \
 		>"$BENCH_TMP/$name.log" 2>&1 &
-	local pid=$!; BENCH_PIDS+=("$pid"); BENCH_CONTAINERS+=("$container")
-	printf -v "${name}_PORT" '%s' "$port"; printf -v "${name}_PID" '%s' "$pid"
-	printf -v "${name}_URL" '%s' "http://127.0.0.1:$port"; printf -v "${name}_START_MS" '%s' "$start"
-	log "image $name cli_pid=$pid port=$port image=$image container=$container"
+	started "$name" $! "$port" "$start"
+	BENCH_CONTAINERS+=("$container")
+	log "image $name cli_pid=$! port=$port image=$image container=$container"
 }
 
 # post URL ID: one POST, prints the HTTP status.

@@ -61,7 +61,7 @@ for run in $(seq 1 "$REPEATS"); do
 	counters="$BENCH_TMP/perf-counters.txt"
 	"$JDK_BIN/jcmd" "$APP_PID" PerfCounter.print | tr -d '"' >"$counters"
 	if [ -n "${JFR:-}" ]; then "$JDK_BIN/jcmd" "$APP_PID" JFR.stop name=startup filename="$JFR_FILE" >/dev/null; fi
-	spring=$(sed -nE 's/.*Started .* in ([0-9.]+) seconds \(process running for ([0-9.]+)\).*/ spring_s=\1 process_s=\2/p' "$BENCH_TMP/APP.log")
+	spring=$(spring_started "$BENCH_TMP/APP.log")
 	stop_pid "$APP_PID"
 	echo "first run=$run first_post_ms=$first$spring"
 	# createVm* are wall-clock ms, the other times high-resolution ticks.

@@ -53,7 +53,7 @@ cold_start() { # name run
 	stop_pid "$pid"
 	# Spring Boot's own account of its start: context ready after spring_s, process running for process_s.
 	local spring=""
-	[ "$name" != peer ] && spring=$(sed -nE 's/.*Started .* in ([0-9.]+) seconds \(process running for ([0-9.]+)\).*/ spring_s=\1 process_s=\2/p' "$BENCH_TMP/SVC.log")
+	[ "$name" != peer ] && spring=$(spring_started "$BENCH_TMP/SVC.log")
 	[ -n "${RAMP_DETAIL:-}" ] && awk -v s="$name" -v r="$run" '{ printf "ramp service=%s run=%d t_ms=%d rps=%d\n", s, r, $1, $2 }' "$series"
 	local steady; steady=$(tail -10 "$series" | awk '{ print $2 }' | median)
 	awk -v s="$name" -v r="$run" -v f="$first" -v st="$steady" -v sp="$spring" '
