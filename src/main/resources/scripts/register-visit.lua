@@ -1,20 +1,40 @@
--- Registers one visit atomically, limits included, in one round trip.
+-- Registers one visit atomically, limits included, in one round trip. Called through
+-- counter/RegistrationScript.java, whose names these are.
 --
--- KEYS[1] counter, KEYS[2] seen-key of this visitor,
--- KEYS[3] request log of this client, KEYS[4] new-visitor log of this client (sorted sets, sliding windows),
--- KEYS[5] today's HyperLogLog of visitors, KEYS[6] the counter's change channel (a key too: it carries the
--- counter's hash tag, so a cluster routes the script and its SPUBLISH to the counter's slot).
--- ARGV[1] dedupe TTL in seconds, 0 = forever; ARGV[2] '1' when the visit may be counted, '0' to only read;
--- ARGV[3] request budget, 0 = off; ARGV[4] its window in ms; ARGV[5] new-visitor cap, 0 = off;
--- ARGV[6] its window in ms; ARGV[7] a token unique to this request; ARGV[8] the visitor digest;
--- ARGV[9] TTL of a day's HyperLogLog in seconds; ARGV[10] 'SPUBLISH' or 'PUBLISH', the command that announces
--- a new count.
+-- KEYS
+--   1 countKey        the counter's count
+--   2 seenKey         marks this visitor as counted
+--   3 requestLog      recent requests of this client address (sorted set, a sliding window)
+--   4 newVisitorLog   new visitors this client address registered recently (sorted set, a sliding window)
+--   5 dayKey          today's HyperLogLog of visitors
+--   6 channel         the counter's change channel; a key too, as it carries the counter's hash tag, so a cluster
+--                     routes the script and its SPUBLISH to the counter's slot
+-- ARGV (RegistrationScript.Arguments)
+--   1 dedupeTtlSeconds        how long a visitor stays counted, 0 = forever
+--   2 requestBudget           requests allowed per window, 0 = off
+--   3 requestWindowMillis
+--   4 newVisitorCap           new visitors allowed per window, 0 = off
+--   5 newVisitorWindowMillis
+--   6 dayTtlSeconds           how long a day's HyperLogLog is kept
+--   7 publishCommand          'SPUBLISH' or 'PUBLISH', the command that announces a new count
+--   8 countable               '1' when the visit may be counted, '0' to only read
+--   9 requestToken            unique to this request
+--  10 visitorDigest
 --
--- Returns {outcome, count, remaining requests, ms until the oldest logged request leaves the window}.
--- outcome: 1 new visitor, 0 returning, 2 not counted (new-visitor cap), 3 not counted (ARGV[2] = '0'),
--- -1 over the request budget (then the last field is the time until a request is allowed again).
--- Safe to replay: the seen-key makes a replayed registration a returning visit, and the request token
--- makes a replayed log entry the same entry; PFADD is idempotent, and only a count that changed is published.
+-- Returns {outcome, count, remaining requests (-1 when budgets are off), ms until the oldest logged request leaves
+-- the window}; when over budget, the last field is the time until a request is allowed again.
+-- Safe to replay: the seen-key makes a replayed registration a returning visit, and the request token makes a
+-- replayed log entry the same entry; PFADD is idempotent, and only a count that changed is published.
+local OUTCOME = { OVER_BUDGET = -1, RETURNING = 0, NEW = 1, CAPPED = 2, NOT_COUNTABLE = 3 }
+
+local countKey, seenKey, requestLog, newVisitorLog, dayKey, channel =
+  KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
+local dedupeTtlSeconds = tonumber(ARGV[1])
+local requestBudget, requestWindowMillis = tonumber(ARGV[2]), tonumber(ARGV[3])
+local newVisitorCap, newVisitorWindowMillis = tonumber(ARGV[4]), tonumber(ARGV[5])
+local dayTtlSeconds, publishCommand = ARGV[6], ARGV[7]
+local countable, requestToken, visitorDigest = ARGV[8] == '1', ARGV[9], ARGV[10]
+
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 
@@ -29,62 +49,57 @@ local function untilOldestLeaves(log, window)
 end
 
 local function count()
-  return tonumber(redis.call('GET', KEYS[1]) or '0')
+  return tonumber(redis.call('GET', countKey) or '0')
 end
 
 -- A visitor seen today, new or returning, joins the day's uniques; the TTL is set when the key is made.
 local function seenToday()
-  if redis.call('PFADD', KEYS[5], ARGV[8]) == 1 then
-    redis.call('EXPIRE', KEYS[5], ARGV[9])
+  if redis.call('PFADD', dayKey, visitorDigest) == 1 then
+    redis.call('EXPIRE', dayKey, dayTtlSeconds)
   end
 end
 
 local remaining, reset = -1, 0
-local budget = tonumber(ARGV[3])
-if budget > 0 then
-  local window = tonumber(ARGV[4])
-  local used = entries(KEYS[3], window)
-  if not redis.call('ZSCORE', KEYS[3], ARGV[7]) then
-    if used >= budget then
-      return { -1, 0, 0, untilOldestLeaves(KEYS[3], window) }
+if requestBudget > 0 then
+  local used = entries(requestLog, requestWindowMillis)
+  if not redis.call('ZSCORE', requestLog, requestToken) then
+    if used >= requestBudget then
+      return { OUTCOME.OVER_BUDGET, 0, 0, untilOldestLeaves(requestLog, requestWindowMillis) }
     end
-    redis.call('ZADD', KEYS[3], now, ARGV[7])
-    redis.call('PEXPIRE', KEYS[3], window)
+    redis.call('ZADD', requestLog, now, requestToken)
+    redis.call('PEXPIRE', requestLog, requestWindowMillis)
     used = used + 1
   end
-  remaining = budget - used
-  reset = untilOldestLeaves(KEYS[3], window)
+  remaining = requestBudget - used
+  reset = untilOldestLeaves(requestLog, requestWindowMillis)
 end
 
-if ARGV[2] ~= '1' then
-  return { 3, count(), remaining, reset }
+if not countable then
+  return { OUTCOME.NOT_COUNTABLE, count(), remaining, reset }
 end
 
-local cap = tonumber(ARGV[5])
-local capWindow = tonumber(ARGV[6])
-if cap > 0 and entries(KEYS[4], capWindow) >= cap then
-  if redis.call('EXISTS', KEYS[2]) == 1 then
+if newVisitorCap > 0 and entries(newVisitorLog, newVisitorWindowMillis) >= newVisitorCap then
+  if redis.call('EXISTS', seenKey) == 1 then
     seenToday()
-    return { 0, count(), remaining, reset }
+    return { OUTCOME.RETURNING, count(), remaining, reset }
   end
-  return { 2, count(), remaining, reset }
+  return { OUTCOME.CAPPED, count(), remaining, reset }
 end
 
-local ttl = tonumber(ARGV[1])
 local created
-if ttl > 0 then
-  created = redis.call('SET', KEYS[2], '1', 'NX', 'EX', ttl)
+if dedupeTtlSeconds > 0 then
+  created = redis.call('SET', seenKey, '1', 'NX', 'EX', dedupeTtlSeconds)
 else
-  created = redis.call('SET', KEYS[2], '1', 'NX')
+  created = redis.call('SET', seenKey, '1', 'NX')
 end
 seenToday()
 if not created then
-  return { 0, count(), remaining, reset }
+  return { OUTCOME.RETURNING, count(), remaining, reset }
 end
-if cap > 0 then
-  redis.call('ZADD', KEYS[4], now, ARGV[7])
-  redis.call('PEXPIRE', KEYS[4], capWindow)
+if newVisitorCap > 0 then
+  redis.call('ZADD', newVisitorLog, now, requestToken)
+  redis.call('PEXPIRE', newVisitorLog, newVisitorWindowMillis)
 end
-local total = redis.call('INCR', KEYS[1])
-redis.call(ARGV[10], KEYS[6], total)
-return { 1, total, remaining, reset }
+local total = redis.call('INCR', countKey)
+redis.call(publishCommand, channel, total)
+return { OUTCOME.NEW, total, remaining, reset }

@@ -4,21 +4,15 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.List;
-import java.util.UUID;
-import java.util.concurrent.atomic.AtomicLong;
 
-import io.github.visitorcounter.ratelimit.RateLimitExceededException;
-import io.github.visitorcounter.visitor.KeyedHasher;
+import io.github.visitorcounter.counter.AdminFailuresScript;
+import io.github.visitorcounter.web.ProblemException;
+import io.github.visitorcounter.web.ProblemType;
+import io.github.visitorcounter.web.RateLimitExceededException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
-import org.springframework.data.redis.core.StringRedisTemplate;
-import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
-import org.springframework.http.ProblemDetail;
-import org.springframework.web.ErrorResponseException;
 import org.springframework.web.servlet.HandlerInterceptor;
 
 /**
@@ -35,28 +29,16 @@ class AdminAuthentication implements HandlerInterceptor {
 
 	static final Duration FAILURE_WINDOW = Duration.ofMinutes(15);
 
+	private static final String CHALLENGE = "Bearer realm=\"visitor-counter\"";
+
 	/** {@code null} when no token is configured: nothing equals it. */
 	private final byte[] expectedDigest;
 
-	private final StringRedisTemplate redis;
+	private final AdminFailuresScript failures;
 
-	private final RedisScript<List<Long>> adminFailuresScript;
-
-	private final KeyedHasher keyedHasher;
-
-	private final String keyPrefix;
-
-	private final String tokenPrefix = UUID.randomUUID().toString().substring(0, 8) + ":";
-
-	private final AtomicLong attempts = new AtomicLong();
-
-	AdminAuthentication(String adminToken, StringRedisTemplate redis, RedisScript<List<Long>> adminFailuresScript,
-			KeyedHasher keyedHasher, String keyPrefix) {
+	AdminAuthentication(String adminToken, AdminFailuresScript failures) {
 		this.expectedDigest = (adminToken != null) ? sha256(adminToken) : null;
-		this.redis = redis;
-		this.adminFailuresScript = adminFailuresScript;
-		this.keyedHasher = keyedHasher;
-		this.keyPrefix = keyPrefix;
+		this.failures = failures;
 	}
 
 	@Override
@@ -65,14 +47,13 @@ class AdminAuthentication implements HandlerInterceptor {
 		// Comparing digests keeps the comparison constant-time whatever the length of the
 		// guess.
 		boolean valid = MessageDigest.isEqual(sha256(token), this.expectedDigest);
-		List<Long> verdict = this.redis.execute(this.adminFailuresScript, List.of(failureKey(request)),
-				Integer.toString(FAILURES_ALLOWED), Long.toString(FAILURE_WINDOW.toMillis()), valid ? "0" : "1",
-				this.tokenPrefix + this.attempts.incrementAndGet());
-		if (verdict.get(0) == 0) {
-			throw new RateLimitExceededException(FAILURES_ALLOWED, Duration.ofMillis(verdict.get(1)));
+		Duration lockedOut = this.failures.lockedOutFor(request.getRemoteAddr(), !valid, FAILURES_ALLOWED,
+				FAILURE_WINDOW);
+		if (!lockedOut.isZero()) {
+			throw new RateLimitExceededException(FAILURES_ALLOWED, lockedOut);
 		}
 		if (!valid) {
-			throw new AdminAuthenticationException();
+			throw new ProblemException(ProblemType.UNAUTHORIZED).withHeader(HttpHeaders.WWW_AUTHENTICATE, CHALLENGE);
 		}
 		return true;
 	}
@@ -87,10 +68,6 @@ class AdminAuthentication implements HandlerInterceptor {
 		return authorization.substring(7).strip();
 	}
 
-	private String failureKey(HttpServletRequest request) {
-		return this.keyPrefix + ":admin-failures:{" + this.keyedHasher.digest(request.getRemoteAddr()) + "}";
-	}
-
 	private static byte[] sha256(String value) {
 		try {
 			return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
@@ -98,18 +75,6 @@ class AdminAuthentication implements HandlerInterceptor {
 		catch (NoSuchAlgorithmException ex) {
 			throw new IllegalStateException(ex);
 		}
-	}
-
-	/**
-	 * A missing or wrong token: 401 with a {@code WWW-Authenticate} challenge.
-	 */
-	static class AdminAuthenticationException extends ErrorResponseException {
-
-		AdminAuthenticationException() {
-			super(HttpStatus.UNAUTHORIZED, ProblemDetail.forStatus(HttpStatus.UNAUTHORIZED), null);
-			getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"visitor-counter\"");
-		}
-
 	}
 
 }

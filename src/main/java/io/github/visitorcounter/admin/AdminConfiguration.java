@@ -1,11 +1,7 @@
 package io.github.visitorcounter.admin;
 
 import java.io.IOException;
-import java.util.List;
-
-import io.github.visitorcounter.system.LuaScripts;
-import io.github.visitorcounter.visitor.KeyedHasher;
-import io.github.visitorcounter.visitor.VisitorProperties;
+import io.github.visitorcounter.counter.AdminFailuresScript;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -16,8 +12,6 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Lazy;
-import org.springframework.data.redis.core.StringRedisTemplate;
-import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
@@ -70,15 +64,8 @@ class AdminConfiguration {
 	}
 
 	@Bean
-	RedisScript<List<Long>> adminFailuresScript() {
-		return LuaScripts.returningIntegers("admin-failures.lua");
-	}
-
-	@Bean
-	AdminAuthentication adminAuthentication(AdminProperties admin, VisitorProperties visitors,
-			StringRedisTemplate redis, RedisScript<List<Long>> adminFailuresScript, KeyedHasher keyedHasher) {
-		return new AdminAuthentication(admin.hasToken() ? admin.adminToken() : null, redis, adminFailuresScript,
-				keyedHasher, visitors.keyPrefix());
+	AdminAuthentication adminAuthentication(AdminProperties admin, AdminFailuresScript failures) {
+		return new AdminAuthentication(admin.hasToken() ? admin.adminToken() : null, failures);
 	}
 
 	// Lazy: MVC configuration is assembled early, and the interceptor must not pull Redis

@@ -4,17 +4,16 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-import io.github.visitorcounter.visitor.CounterAdministration;
+import io.github.visitorcounter.counter.CounterAdministration;
+import io.github.visitorcounter.counter.CounterName;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import io.github.visitorcounter.visitor.CounterNames;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
-import jakarta.validation.constraints.Pattern;
 
 import org.springframework.http.CacheControl;
 import org.springframework.http.MediaType;
@@ -63,9 +62,7 @@ class AdminController {
 
 	@Operation(summary = "Set a count", description = "A starting value when migrating from another counter.")
 	@PutMapping(path = "/counters/{counter}", consumes = MediaType.APPLICATION_JSON_VALUE)
-	ResponseEntity<CounterCount> set(
-			@PathVariable @Pattern(regexp = CounterNames.PATTERN, message = CounterNames.MESSAGE) String counter,
-			@Valid @RequestBody NewCount body) {
+	ResponseEntity<CounterCount> set(@PathVariable @CounterName String counter, @Valid @RequestBody NewCount body) {
 		this.administration.setCount(counter, body.count());
 		return noStore(new CounterCount(counter, body.count()));
 	}
@@ -73,8 +70,7 @@ class AdminController {
 	@Operation(summary = "Reset a counter",
 			description = "Removes its count, dedupe and limiter state: every visitor counts again.")
 	@DeleteMapping("/counters/{counter}")
-	ResponseEntity<CounterReset> reset(
-			@PathVariable @Pattern(regexp = CounterNames.PATTERN, message = CounterNames.MESSAGE) String counter) {
+	ResponseEntity<CounterReset> reset(@PathVariable @CounterName String counter) {
 		return noStore(new CounterReset(counter, 0, this.administration.reset(counter)));
 	}
 
@@ -122,8 +118,8 @@ class AdminController {
 
 	}
 
-	record Import(@NotNull(message = "is required") Map<@Pattern(regexp = CounterNames.PATTERN,
-			message = CounterNames.MESSAGE) String, @NotNull @Min(0) @Max(MAX_COUNT) Long> counters) {
+	record Import(@NotNull(
+			message = "is required") Map<@CounterName String, @NotNull @Min(0) @Max(MAX_COUNT) Long> counters) {
 
 	}
 

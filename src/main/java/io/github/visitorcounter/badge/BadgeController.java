@@ -5,8 +5,9 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
-import io.github.visitorcounter.visitor.CounterNames;
-import io.github.visitorcounter.visitor.VisitorCounter;
+import io.github.visitorcounter.counter.CounterName;
+import io.github.visitorcounter.counter.CounterNames;
+import io.github.visitorcounter.counter.CounterStore;
 import jakarta.validation.constraints.Pattern;
 
 import io.swagger.v3.oas.annotations.Operation;
@@ -36,10 +37,10 @@ class BadgeController {
 
 	private static final MediaType SVG = MediaType.parseMediaType("image/svg+xml;charset=UTF-8");
 
-	private final VisitorCounter visitorCounter;
+	private final CounterStore counterStore;
 
-	BadgeController(VisitorCounter visitorCounter) {
-		this.visitorCounter = visitorCounter;
+	BadgeController(CounterStore counterStore) {
+		this.counterStore = counterStore;
 	}
 
 	@Operation(summary = "The count as an SVG badge",
@@ -49,15 +50,12 @@ class BadgeController {
 			content = @Content(mediaType = "image/svg+xml", schema = @Schema(type = "string")))
 	@ApiResponse(responseCode = "304", description = "The badge is unchanged since the given ETag")
 	@GetMapping({ "/badge.svg", "/{counter}/badge.svg" })
-	ResponseEntity<String> badge(
-			@PathVariable(required = false) @Pattern(regexp = CounterNames.PATTERN,
-					message = CounterNames.MESSAGE) String counter,
+	ResponseEntity<String> badge(@PathVariable(required = false) @CounterName String counter,
 			@RequestParam(defaultValue = "visitors") @Pattern(regexp = Badge.LABEL,
 					message = "must be 1-40 printable characters") String label,
 			@RequestParam(defaultValue = "blue") @Pattern(regexp = Badge.COLOUR,
 					message = "must be a named colour or a 3- or 6-digit hex colour without #") String color) {
-		String svg = Badge.svg(label, color,
-				this.visitorCounter.count((counter != null) ? counter : CounterNames.DEFAULT));
+		String svg = Badge.svg(label, color, this.counterStore.count(CounterNames.orDefault(counter)));
 		return ResponseEntity.ok().cacheControl(CacheControl.noCache()).eTag(etag(svg)).contentType(SVG).body(svg);
 	}
 

@@ -13,8 +13,9 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.github.visitorcounter.visitor.VisitorCounter;
-import io.github.visitorcounter.visitor.VisitorKeys;
+import io.github.visitorcounter.counter.ChannelProperties;
+import io.github.visitorcounter.counter.CounterKeys;
+import io.github.visitorcounter.counter.CounterStore;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisFuture;
@@ -69,11 +70,13 @@ class ChangeFeed implements SmartLifecycle {
 
 	private final LettuceConnectionFactory connectionFactory;
 
-	private final VisitorKeys keys;
+	private final CounterKeys keys;
 
-	private final VisitorCounter visitorCounter;
+	private final CounterStore counterStore;
 
 	private final LiveProperties properties;
+
+	private final boolean sharded;
 
 	private final Executor sender;
 
@@ -100,12 +103,14 @@ class ChangeFeed implements SmartLifecycle {
 	/** Guarded by {@code this}, as are subscribing and unsubscribing. */
 	private StatefulRedisPubSubConnection<String, String> connection;
 
-	ChangeFeed(LettuceConnectionFactory connectionFactory, VisitorKeys keys, VisitorCounter visitorCounter,
-			LiveProperties properties, @Qualifier("applicationTaskExecutor") Executor sender) {
+	ChangeFeed(LettuceConnectionFactory connectionFactory, CounterKeys keys, CounterStore counterStore,
+			LiveProperties properties, ChannelProperties channels,
+			@Qualifier("applicationTaskExecutor") Executor sender) {
 		this.connectionFactory = connectionFactory;
 		this.keys = keys;
-		this.visitorCounter = visitorCounter;
+		this.counterStore = counterStore;
 		this.properties = properties;
+		this.sharded = channels.sharded();
 		this.sender = (Runtime.version().feature() >= 21) ? new VirtualThreadTaskExecutor("live-") : sender;
 		this.slots = new StreamSlots(properties.maxStreams(), properties.maxStreamsPerClient());
 	}
@@ -129,7 +134,7 @@ class ChangeFeed implements SmartLifecycle {
 			join(stream);
 			// Read after subscribing: a change in between is then seen twice, never
 			// missed.
-			long count = this.visitorCounter.count(counter);
+			long count = this.counterStore.count(counter);
 			this.lastKnown.merge(counter, count, Math::max);
 			stream.offer(count);
 			return emitter;
@@ -152,7 +157,7 @@ class ChangeFeed implements SmartLifecycle {
 			streams.add(stream);
 			if (streams.size() == 1) {
 				String channel = this.keys.changes(counter);
-				subscribed = this.properties.sharded() ? connection().async().ssubscribe(channel)
+				subscribed = this.sharded ? connection().async().ssubscribe(channel)
 						: connection().async().subscribe(channel);
 			}
 		}
@@ -190,7 +195,7 @@ class ChangeFeed implements SmartLifecycle {
 					String channel = this.keys.changes(counter);
 					// Fire and forget: if it fails, the channel stays subscribed and its
 					// messages find no stream.
-					if (this.properties.sharded()) {
+					if (this.sharded) {
 						this.connection.async().sunsubscribe(channel);
 					}
 					else {
@@ -213,7 +218,7 @@ class ChangeFeed implements SmartLifecycle {
 						? cluster.connectPubSub(StringCodec.UTF8)
 						: ((RedisClient) client).connectPubSub(StringCodec.UTF8, standaloneUri());
 				opened.addListener(new Listener());
-				if (client instanceof RedisClusterClient && this.properties.sharded()) {
+				if (client instanceof RedisClusterClient && this.sharded) {
 					this.topologyChanges = client.getResources()
 						.eventBus()
 						.get()
@@ -317,7 +322,7 @@ class ChangeFeed implements SmartLifecycle {
 	private void resync() {
 		try {
 			for (String counter : this.watchers.keySet()) {
-				long count = this.visitorCounter.count(counter);
+				long count = this.counterStore.count(counter);
 				Long known = this.lastKnown.get(counter);
 				if (known == null || count > known) {
 					publishLocally(counter, count);

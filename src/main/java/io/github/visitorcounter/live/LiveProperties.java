@@ -13,9 +13,6 @@ import org.springframework.validation.annotation.Validated;
 /**
  * Live counts over server-sent events, bound from {@code visitors.live.*}.
  *
- * @param sharded publish changes with {@code SPUBLISH} on sharded channels (Redis 7.0+,
- * stays on the counter's shard in a cluster); {@code false} uses {@code PUBLISH} for
- * Redis 6, where a cluster broadcasts every message to every node
  * @param heartbeat how often each stream gets a comment line, so that proxies keep idle
  * streams open and vanished clients are noticed; at most 15 s
  * @param minEventInterval least time between two events on one stream: a burst of visits
@@ -27,15 +24,9 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("visitors.live")
-public record LiveProperties(@DefaultValue("true") boolean sharded,
-		@DefaultValue("15s") @DurationMin(millis = 50) @DurationMax(seconds = 15) Duration heartbeat,
+record LiveProperties(@DefaultValue("15s") @DurationMin(millis = 50) @DurationMax(seconds = 15) Duration heartbeat,
 		@DefaultValue("250ms") @DurationMin(millis = 0) Duration minEventInterval,
 		@DefaultValue("1000") @Min(1) int maxStreams, @DefaultValue("10") @Min(1) int maxStreamsPerClient,
 		@DefaultValue("30m") @DurationMin(seconds = 1) Duration maxDuration) {
-
-	/** The Redis command that announces a changed count. */
-	public String publishCommand() {
-		return this.sharded ? "SPUBLISH" : "PUBLISH";
-	}
 
 }

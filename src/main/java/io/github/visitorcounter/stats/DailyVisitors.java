@@ -7,7 +7,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-import io.github.visitorcounter.visitor.VisitorKeys;
+import io.github.visitorcounter.counter.CounterKeys;
+import io.github.visitorcounter.counter.DayProperties;
 
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.core.RedisCallback;
@@ -28,21 +29,21 @@ class DailyVisitors {
 
 	private final StringRedisTemplate redis;
 
-	private final VisitorKeys keys;
+	private final CounterKeys keys;
 
-	private final StatsProperties properties;
+	private final DayProperties days;
 
 	private final Clock clock;
 
-	DailyVisitors(StringRedisTemplate redis, VisitorKeys keys, StatsProperties properties, Clock clock) {
+	DailyVisitors(StringRedisTemplate redis, CounterKeys keys, DayProperties days, Clock clock) {
 		this.redis = redis;
 		this.keys = keys;
-		this.properties = properties;
+		this.days = days;
 		this.clock = clock;
 	}
 
 	StatsResponse stats(String counter, int days) {
-		LocalDate today = this.properties.today(this.clock);
+		LocalDate today = this.days.today(this.clock);
 		int span = Math.max(days, MONTH);
 		List<LocalDate> dates = new ArrayList<>(span);
 		byte[][] dayKeys = new byte[span][];

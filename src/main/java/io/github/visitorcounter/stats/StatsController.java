@@ -1,9 +1,9 @@
 package io.github.visitorcounter.stats;
 
-import io.github.visitorcounter.visitor.CounterNames;
+import io.github.visitorcounter.counter.CounterName;
+import io.github.visitorcounter.counter.CounterNames;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.Pattern;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -37,14 +37,12 @@ class StatsController {
 					+ "The bare path is the counter `default`.")
 	@ApiResponse(responseCode = "200", description = "The stats")
 	@GetMapping({ "/stats", "/{counter}/stats" })
-	ResponseEntity<StatsResponse> stats(
-			@PathVariable(required = false) @Pattern(regexp = CounterNames.PATTERN,
-					message = CounterNames.MESSAGE) String counter,
+	ResponseEntity<StatsResponse> stats(@PathVariable(required = false) @CounterName String counter,
 			@RequestParam(defaultValue = "30") @Min(value = 1, message = "must be between 1 and 365") @Max(value = 365,
 					message = "must be between 1 and 365") int days) {
 		return ResponseEntity.ok()
 			.cacheControl(CacheControl.noStore())
-			.body(this.dailyVisitors.stats((counter != null) ? counter : CounterNames.DEFAULT, days));
+			.body(this.dailyVisitors.stats(CounterNames.orDefault(counter), days));
 	}
 
 }

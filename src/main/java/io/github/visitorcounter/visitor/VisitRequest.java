@@ -1,5 +1,7 @@
 package io.github.visitorcounter.visitor;
 
+import io.github.visitorcounter.counter.VisitorIds;
+
 import io.swagger.v3.oas.annotations.media.Schema;
 
 /**

@@ -3,18 +3,20 @@ package io.github.visitorcounter.visitor;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.github.visitorcounter.counter.CounterName;
+import io.github.visitorcounter.counter.CounterNames;
+import io.github.visitorcounter.counter.CounterStore;
 import io.github.visitorcounter.privacy.Client;
 import io.github.visitorcounter.visitor.VisitorCounter.Registration;
 import io.github.visitorcounter.web.InvalidRequestException;
+import io.github.visitorcounter.web.VisitHeaders;
 import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.headers.Header;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import jakarta.validation.constraints.Pattern;
 
 import org.springframework.dao.DataAccessException;
 import org.springframework.http.CacheControl;
@@ -43,10 +45,13 @@ class VisitorController {
 
 	private final VisitorCounter visitorCounter;
 
+	private final CounterStore counterStore;
+
 	private final LastKnownCounts lastKnownCounts;
 
-	VisitorController(VisitorCounter visitorCounter, LastKnownCounts lastKnownCounts) {
+	VisitorController(VisitorCounter visitorCounter, CounterStore counterStore, LastKnownCounts lastKnownCounts) {
 		this.visitorCounter = visitorCounter;
+		this.counterStore = counterStore;
 		this.lastKnownCounts = lastKnownCounts;
 	}
 
@@ -68,11 +73,10 @@ class VisitorController {
 									+ "do-not-track or bot",
 							schema = @Schema(type = "string")) })
 	@PostMapping(path = { "", "/{counter}" }, consumes = MediaType.APPLICATION_JSON_VALUE)
-	VisitResponse register(
-			@PathVariable(required = false) @Parameter(schema = @Schema(pattern = CounterNames.PATTERN)) String counter,
-			@RequestBody VisitRequest request, HttpServletRequest httpRequest, HttpServletResponse httpResponse) {
+	VisitResponse register(@PathVariable(required = false) String counter, @RequestBody VisitRequest request,
+			HttpServletRequest httpRequest, HttpServletResponse httpResponse) {
 		requireValid(counter, request);
-		Registration registration = this.visitorCounter.register(orDefault(counter), request.visitorId(),
+		Registration registration = this.visitorCounter.register(CounterNames.orDefault(counter), request.visitorId(),
 				Client.of(httpRequest));
 		this.lastKnownCounts.remember(registration.counter(), registration.count());
 		httpResponse.setHeader(HttpHeaders.CACHE_CONTROL, NO_STORE);
@@ -90,12 +94,11 @@ class VisitorController {
 					+ "`default`. While Redis is down, the last count this instance saw, marked `stale`.")
 	@ApiResponse(responseCode = "200", description = "The count")
 	@GetMapping({ "", "/{counter}" })
-	CountResponse count(@PathVariable(required = false) @Pattern(regexp = CounterNames.PATTERN,
-			message = CounterNames.MESSAGE) String counter, HttpServletResponse httpResponse) {
-		String name = orDefault(counter);
+	CountResponse count(@PathVariable(required = false) @CounterName String counter, HttpServletResponse httpResponse) {
+		String name = CounterNames.orDefault(counter);
 		CountResponse response;
 		try {
-			long count = this.visitorCounter.count(name);
+			long count = this.counterStore.count(name);
 			this.lastKnownCounts.remember(name, count);
 			response = new CountResponse(name, count);
 		}
@@ -127,10 +130,6 @@ class VisitorController {
 			}
 			throw new InvalidRequestException(errors);
 		}
-	}
-
-	private static String orDefault(String counter) {
-		return (counter != null) ? counter : CounterNames.DEFAULT;
 	}
 
 }

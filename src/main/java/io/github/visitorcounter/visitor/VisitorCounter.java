@@ -1,48 +1,30 @@
 package io.github.visitorcounter.visitor;
 
-import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
-import java.util.concurrent.atomic.AtomicLong;
 
-import io.github.visitorcounter.live.LiveProperties;
+import io.github.visitorcounter.counter.RegistrationScript;
+import io.github.visitorcounter.counter.RegistrationScript.Outcome;
+import io.github.visitorcounter.counter.RegistrationScript.Result;
 import io.github.visitorcounter.privacy.Client;
 import io.github.visitorcounter.privacy.CountingPolicy;
-import io.github.visitorcounter.ratelimit.NewVisitorCapProperties;
 import io.github.visitorcounter.ratelimit.OverBudgetClients;
-import io.github.visitorcounter.ratelimit.RateLimit;
-import io.github.visitorcounter.ratelimit.RateLimitExceededException;
 import io.github.visitorcounter.ratelimit.RateLimitProperties;
-import io.github.visitorcounter.stats.StatsProperties;
+import io.github.visitorcounter.web.RateLimit;
+import io.github.visitorcounter.web.RateLimitExceededException;
 
-import org.springframework.data.redis.core.StringRedisTemplate;
-import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.stereotype.Service;
 
 /**
- * Counts distinct visitors per counter in Redis. Registering a visit, with its privacy
- * and abuse checks, is one atomic script call: one Redis command per request.
+ * Registers visits: the privacy and abuse checks that need no Redis first, then one
+ * atomic script call, so one Redis command per request.
  */
 @Service
-public class VisitorCounter {
+class VisitorCounter {
 
 	static final String NEW_VISITOR_CAP = "new-visitor-cap";
 
-	private static final long OUTCOME_OVER_BUDGET = -1;
-
-	private static final long OUTCOME_NEW = 1;
-
-	private static final long OUTCOME_CAPPED = 2;
-
-	private static final long OUTCOME_NOT_COUNTABLE = 3;
-
-	private final StringRedisTemplate redis;
-
-	private final RedisScript<List<Long>> registerVisitScript;
-
-	private final VisitorKeys keys;
+	private final RegistrationScript registrationScript;
 
 	private final CountingPolicy countingPolicy;
 
@@ -52,52 +34,13 @@ public class VisitorCounter {
 
 	private final VisitMetrics metrics;
 
-	private final String dedupeTtlSeconds;
-
-	private final String requestBudget;
-
-	private final String requestWindowMillis;
-
-	private final String newVisitorCap;
-
-	private final String newVisitorWindowMillis;
-
-	private final Clock clock;
-
-	private final StatsProperties stats;
-
-	private final String dayTtlSeconds;
-
-	private final String publishCommand;
-
-	/**
-	 * Unique request tokens across instances: the sliding-window logs need one member per
-	 * request.
-	 */
-	private final String tokenPrefix = UUID.randomUUID().toString().substring(0, 8) + ":";
-
-	private final AtomicLong tokenSequence = new AtomicLong();
-
-	VisitorCounter(StringRedisTemplate redis, RedisScript<List<Long>> registerVisitScript, VisitorKeys keys,
-			VisitorProperties properties, CountingPolicy countingPolicy, OverBudgetClients overBudgetClients,
-			RateLimitProperties rateLimit, NewVisitorCapProperties newVisitorCap, VisitMetrics metrics, Clock clock,
-			StatsProperties stats, LiveProperties live) {
-		this.redis = redis;
-		this.registerVisitScript = registerVisitScript;
-		this.keys = keys;
+	VisitorCounter(RegistrationScript registrationScript, CountingPolicy countingPolicy,
+			OverBudgetClients overBudgetClients, RateLimitProperties rateLimit, VisitMetrics metrics) {
+		this.registrationScript = registrationScript;
 		this.countingPolicy = countingPolicy;
 		this.overBudgetClients = overBudgetClients;
 		this.rateLimit = rateLimit;
 		this.metrics = metrics;
-		this.dedupeTtlSeconds = Long.toString(properties.dedupeTtlSeconds());
-		this.requestBudget = Integer.toString(rateLimit.enabled() ? rateLimit.requests() : 0);
-		this.requestWindowMillis = Long.toString(rateLimit.window().toMillis());
-		this.newVisitorCap = Integer.toString(newVisitorCap.enabled() ? newVisitorCap.perIp() : 0);
-		this.newVisitorWindowMillis = Long.toString(newVisitorCap.window().toMillis());
-		this.clock = clock;
-		this.stats = stats;
-		this.dayTtlSeconds = Long.toString(stats.dayTtl().toSeconds());
-		this.publishCommand = live.publishCommand();
 	}
 
 	/**
@@ -115,35 +58,23 @@ public class VisitorCounter {
 			}
 		}
 		Optional<String> notCountable = this.countingPolicy.notCountedReason(client);
-		String visitorDigest = this.keys.digest(visitorId);
-		String addressDigest = this.keys.digest(client.address());
-		List<Long> result = this.metrics.timeScript(() -> this.redis.execute(this.registerVisitScript,
-				List.of(this.keys.count(counter), this.keys.seen(counter, visitorDigest),
-						this.keys.requests(counter, addressDigest), this.keys.newVisitors(counter, addressDigest),
-						this.keys.day(counter, this.stats.today(this.clock)), this.keys.changes(counter)),
-				this.dedupeTtlSeconds, notCountable.isPresent() ? "0" : "1", this.requestBudget,
-				this.requestWindowMillis, this.newVisitorCap, this.newVisitorWindowMillis,
-				this.tokenPrefix + this.tokenSequence.incrementAndGet(), visitorDigest, this.dayTtlSeconds,
-				this.publishCommand));
-		long outcome = result.get(0);
-		if (outcome == OUTCOME_OVER_BUDGET) {
-			Duration retryAfter = Duration.ofMillis(result.get(3));
-			this.overBudgetClients.block(budgetHolder, retryAfter);
+		Result result = this.metrics.timeScript(
+				() -> this.registrationScript.register(counter, visitorId, client.address(), notCountable.isEmpty()));
+		if (result.outcome() == Outcome.OVER_BUDGET) {
+			this.overBudgetClients.block(budgetHolder, result.reset());
 			this.metrics.overBudget(counter, "redis");
-			throw new RateLimitExceededException(this.rateLimit.requests(), retryAfter);
+			throw new RateLimitExceededException(this.rateLimit.requests(), result.reset());
 		}
 		RateLimit budget = this.rateLimit.enabled()
-				? new RateLimit(this.rateLimit.requests(), result.get(2), Duration.ofMillis(result.get(3))) : null;
-		String notCounted = (outcome == OUTCOME_CAPPED) ? NEW_VISITOR_CAP
-				: (outcome == OUTCOME_NOT_COUNTABLE) ? notCountable.orElseThrow() : null;
+				? new RateLimit(this.rateLimit.requests(), result.remaining(), result.reset()) : null;
+		String notCounted = switch (result.outcome()) {
+			case CAPPED -> NEW_VISITOR_CAP;
+			case NOT_COUNTABLE -> notCountable.orElseThrow();
+			default -> null;
+		};
 		this.metrics.registered(counter,
-				(notCounted != null) ? notCounted : (outcome == OUTCOME_NEW) ? "new" : "returning");
-		return new Registration(counter, result.get(1), outcome == OUTCOME_NEW, notCounted, budget);
-	}
-
-	public long count(String counter) {
-		String count = this.redis.opsForValue().get(this.keys.count(counter));
-		return (count != null) ? Long.parseLong(count) : 0;
+				(notCounted != null) ? notCounted : (result.outcome() == Outcome.NEW) ? "new" : "returning");
+		return new Registration(counter, result.count(), result.outcome() == Outcome.NEW, notCounted, budget);
 	}
 
 	/**

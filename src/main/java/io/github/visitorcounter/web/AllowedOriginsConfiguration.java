@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 
-import io.github.visitorcounter.visitor.VisitHeaders;
-import io.github.visitorcounter.visitor.VisitorProperties;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -31,7 +29,7 @@ import org.springframework.web.filter.CorsFilter;
 class AllowedOriginsConfiguration {
 
 	@Bean
-	FilterRegistrationBean<CorsFilter> corsFilter(VisitorProperties properties, JsonMapper jsonMapper) {
+	FilterRegistrationBean<CorsFilter> corsFilter(CorsProperties properties, JsonMapper jsonMapper) {
 		CorsConfiguration api = new CorsConfiguration();
 		api.setAllowedOrigins(properties.allowedOrigins());
 		api.setAllowedMethods(List.of(HttpMethod.GET.name(), HttpMethod.POST.name()));

@@ -6,7 +6,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-import io.github.visitorcounter.visitor.VisitorIds;
+import io.github.visitorcounter.counter.CounterName;
+import io.github.visitorcounter.counter.CounterNames;
+import io.github.visitorcounter.counter.VisitorIds;
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.Operation;
@@ -60,6 +62,22 @@ class OpenApiConfiguration {
 		});
 	}
 
+	/**
+	 * {@link CounterName} is a composed constraint, which springdoc does not read: every
+	 * {@code counter} path parameter gets the pattern the server enforces.
+	 */
+	@Bean
+	OpenApiCustomizer counterNamePattern() {
+		return (openApi) -> openApi.getPaths()
+			.values()
+			.forEach((item) -> item.readOperations()
+				.stream()
+				.filter((operation) -> operation.getParameters() != null)
+				.flatMap((operation) -> operation.getParameters().stream())
+				.filter((parameter) -> "counter".equals(parameter.getName()) && "path".equals(parameter.getIn()))
+				.forEach((parameter) -> parameter.getSchema().pattern(CounterNames.PATTERN)));
+	}
+
 	private static void addProblems(String path, PathItem.HttpMethod method, Operation operation) {
 		Map<ProblemType, Boolean> problems = new LinkedHashMap<>();
 		boolean admin = path.startsWith("/api/admin");
@@ -71,6 +89,8 @@ class OpenApiConfiguration {
 		problems.put(ProblemType.PAYLOAD_TOO_LARGE, hasBody);
 		problems.put(ProblemType.UNSUPPORTED_MEDIA_TYPE, hasBody);
 		problems.put(ProblemType.RATE_LIMITED, admin || (method == PathItem.HttpMethod.POST));
+		problems.put(ProblemType.TOO_MANY_CLIENT_STREAMS, path.endsWith("/stream"));
+		problems.put(ProblemType.TOO_MANY_STREAMS, path.endsWith("/stream"));
 		problems.put(ProblemType.STORAGE_UNAVAILABLE, true);
 		problems.forEach((type, applies) -> {
 			if (applies) {

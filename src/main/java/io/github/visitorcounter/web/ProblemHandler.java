@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import io.github.visitorcounter.ratelimit.RateLimitExceededException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -62,6 +61,11 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 			.map((error) -> Map.of("field", error.getKey(), "message", error.getValue()))
 			.toList();
 		return respond(invalidRequest(errors), HttpHeaders.EMPTY);
+	}
+
+	@ExceptionHandler(ProblemException.class)
+	ResponseEntity<ProblemDetail> handleProblem(ProblemException ex) {
+		return respond(ex.type().problem(ex.detail()), ex.headers());
 	}
 
 	@ExceptionHandler(RateLimitExceededException.class)

@@ -7,9 +7,10 @@ import org.springframework.http.ProblemDetail;
 
 /**
  * The kinds of error the API answers with, each with a stable {@code type} URI (RFC 9457)
- * that clients can switch on. README lists them.
+ * that clients can switch on: the one list from which the error handlers answer, the
+ * OpenAPI document describes, and README's error table is checked.
  */
-enum ProblemType {
+public enum ProblemType {
 
 	INVALID_REQUEST("invalid-request", "Invalid request", HttpStatus.BAD_REQUEST, "The request is invalid."),
 
@@ -29,6 +30,13 @@ enum ProblemType {
 
 	RATE_LIMITED("rate-limited", "Too many requests", HttpStatus.TOO_MANY_REQUESTS,
 			"Too many requests from this address. Retry after the time in the Retry-After header."),
+
+	TOO_MANY_CLIENT_STREAMS("too-many-client-streams", "Too many streams from this address",
+			HttpStatus.TOO_MANY_REQUESTS,
+			"This address has as many live streams open as it may. Close one, or retry later."),
+
+	TOO_MANY_STREAMS("too-many-streams", "Too many streams", HttpStatus.SERVICE_UNAVAILABLE,
+			"This server has as many live streams open as it serves. Try again shortly."),
 
 	UNAUTHORIZED("unauthorized", "Unauthorized", HttpStatus.UNAUTHORIZED,
 			"A valid token is required: send it as Authorization: Bearer <token>."),
@@ -62,8 +70,21 @@ enum ProblemType {
 		this.detail = detail;
 	}
 
-	HttpStatus status() {
+	/** The {@code type} URI clients switch on. */
+	public URI type() {
+		return this.type;
+	}
+
+	public HttpStatus status() {
 		return this.status;
+	}
+
+	String title() {
+		return this.title;
+	}
+
+	String detail() {
+		return this.detail;
 	}
 
 	ProblemDetail problem() {
@@ -87,13 +108,21 @@ enum ProblemType {
 		return problem;
 	}
 
+	/**
+	 * The kind of a status that Spring MVC or the container decided on its own: the
+	 * general kind of that status, never one that only a feature decides on.
+	 */
 	static ProblemType forStatus(int status) {
 		for (ProblemType candidate : values()) {
-			if (candidate.status.value() == status && candidate != MALFORMED_BODY) {
+			if (candidate.status.value() == status && !candidate.decidedByFeature()) {
 				return candidate;
 			}
 		}
 		return (status >= 500) ? INTERNAL_ERROR : INVALID_REQUEST;
+	}
+
+	private boolean decidedByFeature() {
+		return this == MALFORMED_BODY || this == TOO_MANY_CLIENT_STREAMS || this == TOO_MANY_STREAMS;
 	}
 
 }

@@ -1,11 +1,7 @@
 package io.github.visitorcounter.stats;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -121,15 +117,6 @@ class StatsTests extends ApiTestSupport {
 			assertThat(response.headers().firstValue("Content-Type")).as(path).hasValue("application/problem+json");
 			assertThat(response.body()).as(path).contains("urn:visitor-counter:problem:invalid-request");
 		}
-	}
-
-	@Test
-	void followsTheConfiguredTimeZoneForTheDayBoundary() {
-		Clock lateEvening = Clock.fixed(Instant.parse("2025-03-01T23:30:00Z"), ZoneOffset.UTC);
-		assertThat(new StatsProperties(ZoneOffset.UTC, Duration.ofDays(400)).today(lateEvening))
-			.isEqualTo(LocalDate.of(2025, 3, 1));
-		assertThat(new StatsProperties(ZoneId.of("Europe/Berlin"), Duration.ofDays(400)).today(lateEvening))
-			.isEqualTo(LocalDate.of(2025, 3, 2));
 	}
 
 	private JsonNode stats(String path) {

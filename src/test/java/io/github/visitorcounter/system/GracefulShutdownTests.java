@@ -11,7 +11,7 @@ import io.github.visitorcounter.RedisServer;
 import io.github.visitorcounter.VisitLoad;
 import io.github.visitorcounter.VisitLoad.Outcome;
 import io.github.visitorcounter.VisitorCounterApplication;
-import io.github.visitorcounter.visitor.KeyedHasher;
+import io.github.visitorcounter.counter.CounterKeys;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -46,7 +46,7 @@ class GracefulShutdownTests {
 			.run("--server.port=0", "--spring.data.redis.url=" + redis.url(), "--visitors.rate-limit.enabled=false",
 					"--visitors.new-visitor-cap.enabled=false");
 		int port = Integer.parseInt(application.getEnvironment().getProperty("local.server.port"));
-		KeyedHasher hasher = application.getBean(KeyedHasher.class);
+		CounterKeys keys = application.getBean(CounterKeys.class);
 		List<Outcome> outcomes;
 		long closingAt;
 		long closedAt;
@@ -99,7 +99,7 @@ class GracefulShutdownTests {
 			// flight, so the client may send it again.
 			assertThat(unanswered).as("visitors of requests closed without a response")
 				.allSatisfy((visitor) -> assertThat(
-						direct.commands().exists("visitors:{" + counter + "}:seen:" + hasher.digest(visitor)))
+						direct.commands().exists("visitors:{" + counter + "}:seen:" + keys.digest(visitor)))
 					.as("counted")
 					.isZero());
 		}

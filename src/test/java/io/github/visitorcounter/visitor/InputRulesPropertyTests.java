@@ -2,7 +2,6 @@ package io.github.visitorcounter.visitor;
 
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -12,8 +11,8 @@ import net.jqwik.api.constraints.StringLength;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Properties of the rules that decide which visitor ids and counter names get in: every
- * well-formed value passes, anything with one bad character or a bad length does not.
+ * Properties of the rule that decides which visitor ids get in: every well-formed id
+ * passes, anything with one bad character or a bad length does not.
  */
 class InputRulesPropertyTests {
 
@@ -38,25 +37,6 @@ class InputRulesPropertyTests {
 		assertThat(new VisitRequest(tooLong).visitorIdError()).isNotNull();
 	}
 
-	@Property
-	void acceptsEveryWellFormedCounterName(@ForAll("counterNames") String name) {
-		assertThat(CounterNames.isValid(name)).isTrue();
-	}
-
-	@Property
-	void refusesCounterNamesThatCouldEscapeTheirRedisKeyOrPath(@ForAll("counterNames") String name,
-			@ForAll("keyBreakers") char foreign, @ForAll int position) {
-		int at = Math.floorMod(position, name.length() + 1);
-		String tampered = name.substring(0, at) + foreign + name.substring(at);
-		assertThat(CounterNames.isValid(tampered)).isFalse();
-	}
-
-	@Property
-	void refusesCounterNamesStartingWithPunctuation(@ForAll("counterNames") String name,
-			@ForAll("punctuation") char first) {
-		assertThat(CounterNames.isValid(first + name)).isFalse();
-	}
-
 	@Provide
 	Arbitrary<String> visitorIds() {
 		return Arbitraries.strings()
@@ -73,27 +53,6 @@ class InputRulesPropertyTests {
 		return Arbitraries.chars()
 			.all()
 			.filter((c) -> !(Character.isLetterOrDigit(c) && c < 128) && c != '_' && c != '-');
-	}
-
-	@Provide
-	Arbitrary<Character> keyBreakers() {
-		return Arbitraries.of('{', '}', ':', '*', '/', '\\', ' ', '\r', '\n', '\u0000', 'A', 'Z', '%', '?', '#', 'é');
-	}
-
-	@Provide
-	Arbitrary<Character> punctuation() {
-		return Arbitraries.of('.', '_', '-');
-	}
-
-	@Provide
-	Arbitrary<String> counterNames() {
-		Arbitrary<Character> first = Arbitraries.chars().range('a', 'z').range('0', '9');
-		Arbitrary<String> rest = Arbitraries.strings()
-			.withCharRange('a', 'z')
-			.withCharRange('0', '9')
-			.withChars('.', '_', '-')
-			.ofMaxLength(63);
-		return Combinators.combine(first, rest).as((head, tail) -> head + tail);
 	}
 
 }

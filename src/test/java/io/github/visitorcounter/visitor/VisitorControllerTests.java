@@ -1,8 +1,10 @@
 package io.github.visitorcounter.visitor;
 
 import io.github.visitorcounter.privacy.Client;
-import io.github.visitorcounter.ratelimit.RateLimit;
-import io.github.visitorcounter.ratelimit.RateLimitExceededException;
+import io.github.visitorcounter.counter.CounterStore;
+import io.github.visitorcounter.web.RateLimit;
+import io.github.visitorcounter.web.RateLimitExceededException;
+import io.github.visitorcounter.web.VisitHeaders;
 import io.github.visitorcounter.visitor.VisitorCounter.Registration;
 import java.time.Duration;
 
@@ -40,6 +42,9 @@ class VisitorControllerTests {
 
 	@MockitoBean
 	private VisitorCounter visitorCounter;
+
+	@MockitoBean
+	private CounterStore counterStore;
 
 	@Test
 	void registersAVisitOnTheDefaultCounter() {
@@ -128,7 +133,7 @@ class VisitorControllerTests {
 
 	@Test
 	void readsACount() {
-		given(this.visitorCounter.count("default")).willReturn(42L);
+		given(this.counterStore.count("default")).willReturn(42L);
 		MvcTestResult result = this.mvc.get().uri("/api/visitors").exchange();
 		assertThat(result).hasStatusOk().bodyJson().isStrictlyEqualTo("""
 				{"counter":"default","count":42}""");
@@ -137,7 +142,7 @@ class VisitorControllerTests {
 
 	@Test
 	void readsANamedCounterNeverHitAsZero() {
-		given(this.visitorCounter.count("docs")).willReturn(0L);
+		given(this.counterStore.count("docs")).willReturn(0L);
 		assertThat(this.mvc.get().uri("/api/visitors/docs").exchange()).hasStatusOk().bodyJson().isStrictlyEqualTo("""
 				{"counter":"docs","count":0}""");
 	}
@@ -246,7 +251,7 @@ class VisitorControllerTests {
 
 	@Test
 	void answersARedisTimeoutWithServiceUnavailable() {
-		given(this.visitorCounter.count(any())).willThrow(new QueryTimeoutException("Redis command timed out"));
+		given(this.counterStore.count(any())).willThrow(new QueryTimeoutException("Redis command timed out"));
 		MvcTestResult result = this.mvc.get().uri("/api/visitors/never-read").exchange();
 		assertProblem(result, HttpStatus.SERVICE_UNAVAILABLE, "storage-unavailable");
 		assertThat(result).headers().containsHeader(HttpHeaders.RETRY_AFTER);
@@ -255,7 +260,7 @@ class VisitorControllerTests {
 
 	@Test
 	void servesTheLastKnownCountMarkedStaleWhileRedisIsDown() {
-		given(this.visitorCounter.count("docs")).willReturn(12L)
+		given(this.counterStore.count("docs")).willReturn(12L)
 			.willThrow(new RedisConnectionFailureException("Unable to connect to Redis"));
 		assertThat(this.mvc.get().uri("/api/visitors/docs").exchange()).hasStatusOk();
 		MvcTestResult stale = this.mvc.get().uri("/api/visitors/docs").exchange();
@@ -265,7 +270,7 @@ class VisitorControllerTests {
 
 	@Test
 	void answersAnUnexpectedFailureWithoutDetails() {
-		given(this.visitorCounter.count(any())).willThrow(new IllegalStateException("secret internals"));
+		given(this.counterStore.count(any())).willThrow(new IllegalStateException("secret internals"));
 		MvcTestResult result = this.mvc.get().uri("/api/visitors").exchange();
 		assertProblem(result, HttpStatus.INTERNAL_SERVER_ERROR, "internal-error");
 		assertThat(result).bodyText().doesNotContain("secret internals");

@@ -8,7 +8,7 @@ import java.util.Locale;
 import java.util.UUID;
 
 import io.github.visitorcounter.ApiTestSupport;
-import io.github.visitorcounter.visitor.CounterNames;
+import io.github.visitorcounter.counter.CounterNames;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;

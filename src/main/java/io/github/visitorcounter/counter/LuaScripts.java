@@ -1,4 +1,4 @@
-package io.github.visitorcounter.system;
+package io.github.visitorcounter.counter;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,7 +11,7 @@ import org.springframework.data.redis.core.script.RedisScript;
 /**
  * Loads the Lua scripts under {@code src/main/resources/scripts/}.
  */
-public final class LuaScripts {
+final class LuaScripts {
 
 	private LuaScripts() {
 	}
@@ -22,7 +22,7 @@ public final class LuaScripts {
 	 * exception per request.
 	 */
 	@SuppressWarnings({ "rawtypes", "unchecked" })
-	public static RedisScript<List<Long>> returningIntegers(String name) {
+	static RedisScript<List<Long>> returningIntegers(String name) {
 		try {
 			String source = new ClassPathResource("scripts/" + name).getContentAsString(StandardCharsets.UTF_8);
 			return (RedisScript) RedisScript.of(source, List.class);

@@ -1,7 +1,6 @@
-package io.github.visitorcounter.visitor;
+package io.github.visitorcounter.counter;
 
 import java.time.Duration;
-import java.util.List;
 
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
@@ -13,22 +12,19 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * Settings of the counter, bound from {@code visitors.*} (environment:
+ * How counters are kept in Redis, bound from {@code visitors.*} (environment:
  * {@code VISITORS_*}).
  *
  * @param keyPrefix first segment of every Redis key
  * @param dedupeTtl how long a visitor stays "seen"; {@code null} means forever
  * @param idSecret HMAC key that turns visitor ids into the digests stored in Redis
- * @param allowedOrigins browser origins allowed to call the API cross-origin
  */
 @Validated
 @ConfigurationProperties("visitors")
-public record VisitorProperties(@DefaultValue("visitors") @NotNull @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9._-]{0,31}",
+public record CounterProperties(@DefaultValue("visitors") @NotNull @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9._-]{0,31}",
 		message = "must be 1-32 characters of [A-Za-z0-9._-], starting with a letter or digit") String keyPrefix,
 		@DurationMin(seconds = 1) Duration dedupeTtl,
-		@Size(min = 16, message = "must be at least 16 characters when set") String idSecret,
-		@DefaultValue List<@Pattern(regexp = "https?://[^/\\s*]+",
-				message = "must be an origin such as https://example.com (scheme and host, no path)") String> allowedOrigins) {
+		@Size(min = 16, message = "must be at least 16 characters when set") String idSecret) {
 
 	/**
 	 * Used when no secret is configured, so that digests stay stable across restarts
@@ -44,8 +40,9 @@ public record VisitorProperties(@DefaultValue("visitors") @NotNull @Pattern(rege
 		return hasIdSecret() ? this.idSecret : DEFAULT_ID_SECRET;
 	}
 
-	long dedupeTtlSeconds() {
-		return (this.dedupeTtl != null) ? this.dedupeTtl.toSeconds() : 0;
+	/** How long a visitor stays counted; {@link Duration#ZERO} for ever. */
+	public Duration effectiveDedupeTtl() {
+		return (this.dedupeTtl != null) ? this.dedupeTtl : Duration.ZERO;
 	}
 
 }

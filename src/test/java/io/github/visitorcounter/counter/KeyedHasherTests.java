@@ -1,4 +1,4 @@
-package io.github.visitorcounter.visitor;
+package io.github.visitorcounter.counter;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package io.github.visitorcounter.visitor;
+package io.github.visitorcounter.counter;
 
 import java.util.regex.Pattern;
 
@@ -18,7 +18,7 @@ public final class VisitorIds {
 	private VisitorIds() {
 	}
 
-	static boolean isValid(String id) {
+	public static boolean isValid(String id) {
 		return VALID.matcher(id).matches();
 	}
 

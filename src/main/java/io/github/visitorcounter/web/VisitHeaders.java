@@ -1,4 +1,4 @@
-package io.github.visitorcounter.visitor;
+package io.github.visitorcounter.web;
 
 /**
  * Response headers of the visit API that clients may read.

@@ -1,4 +1,4 @@
-package io.github.visitorcounter.stats;
+package io.github.visitorcounter.counter;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -13,7 +13,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * Daily uniques, bound from {@code visitors.stats.*}.
+ * The days that daily uniques are kept by, bound from {@code visitors.stats.*}.
  *
  * @param timeZone where a day starts and ends; a site's readers care about their own
  * midnight, not the server's
@@ -22,9 +22,10 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("visitors.stats")
-public record StatsProperties(@DefaultValue("UTC") @NotNull ZoneId timeZone,
+public record DayProperties(@DefaultValue("UTC") @NotNull ZoneId timeZone,
 		@DefaultValue("400d") @DurationMin(days = 366) Duration dayTtl) {
 
+	/** The day a visit made now belongs to. */
 	public LocalDate today(Clock clock) {
 		return LocalDate.now(clock.withZone(this.timeZone));
 	}

@@ -1,4 +1,4 @@
-package io.github.visitorcounter.visitor;
+package io.github.visitorcounter.counter;
 
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
@@ -18,7 +18,7 @@ import javax.crypto.spec.SecretKeySpec;
  * matter for a counter, short enough to keep every dedupe key small, and keyed so that
  * nobody without the secret can hash every IPv4 address to reverse one.
  */
-public class KeyedHasher {
+class KeyedHasher {
 
 	private static final String ALGORITHM = "HmacSHA256";
 
@@ -38,7 +38,7 @@ public class KeyedHasher {
 		}
 	}
 
-	public String digest(String value) {
+	String digest(String value) {
 		byte[] hmac = newMac().doFinal(value.getBytes(StandardCharsets.UTF_8));
 		return ENCODER.encodeToString(Arrays.copyOf(hmac, DIGEST_BYTES));
 	}

@@ -1,4 +1,4 @@
-package io.github.visitorcounter.visitor;
+package io.github.visitorcounter.counter;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -14,7 +14,6 @@ import org.springframework.data.redis.core.Cursor;
 import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.ScanOptions;
 import org.springframework.data.redis.core.StringRedisTemplate;
-import org.springframework.stereotype.Service;
 
 /**
  * What a site owner can do to counters: set a starting value, reset one, list them all.
@@ -24,7 +23,6 @@ import org.springframework.stereotype.Service;
  * background), and it keeps the documented key layout. It is not atomic with visits
  * registered while it runs: those may survive the reset.
  */
-@Service
 public class CounterAdministration {
 
 	private static final int SCAN_BATCH = 1000;
@@ -33,9 +31,9 @@ public class CounterAdministration {
 
 	private final StringRedisTemplate redis;
 
-	private final VisitorKeys keys;
+	private final CounterKeys keys;
 
-	CounterAdministration(StringRedisTemplate redis, VisitorKeys keys) {
+	CounterAdministration(StringRedisTemplate redis, CounterKeys keys) {
 		this.redis = redis;
 		this.keys = keys;
 	}

@@ -1,4 +1,4 @@
-package io.github.visitorcounter.visitor;
+package io.github.visitorcounter.counter;
 
 import java.time.LocalDate;
 
@@ -16,16 +16,18 @@ import java.time.LocalDate;
  * day</li>
  * <li>{@code <prefix>:{<counter>}:changes} the pub/sub channel that announces new counts;
  * it carries the hash tag too, so a sharded channel lives on the counter's shard</li>
+ * <li>{@code <prefix>:admin-failures:{<address digest>}} failed owner-API authentications
+ * of a client address</li>
  * </ul>
  * Visitor ids and client addresses are stored only as digests.
  */
-public class VisitorKeys {
+public class CounterKeys {
 
 	private final String prefix;
 
 	private final KeyedHasher hasher;
 
-	VisitorKeys(String prefix, KeyedHasher hasher) {
+	CounterKeys(String prefix, KeyedHasher hasher) {
 		this.prefix = prefix;
 		this.hasher = hasher;
 	}
@@ -35,7 +37,7 @@ public class VisitorKeys {
 	}
 
 	/** The digest that stands for a visitor id or a client address in keys. */
-	String digest(String value) {
+	public String digest(String value) {
 		return this.hasher.digest(value);
 	}
 
@@ -57,6 +59,10 @@ public class VisitorKeys {
 
 	String newVisitors(String counter, String addressDigest) {
 		return this.prefix + ":{" + counter + "}:new:" + addressDigest;
+	}
+
+	public String adminFailures(String address) {
+		return this.prefix + ":admin-failures:{" + digest(address) + "}";
 	}
 
 	/** A {@code SCAN} pattern for every key of a counter. */

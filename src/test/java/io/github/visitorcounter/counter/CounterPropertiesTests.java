@@ -1,16 +1,17 @@
-package io.github.visitorcounter.visitor;
+package io.github.visitorcounter.counter;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 import io.github.visitorcounter.VisitorCounterApplication;
+import io.github.visitorcounter.counter.RegistrationScript.Limits;
+import io.github.visitorcounter.web.CorsProperties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -19,25 +20,30 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.AnnotationConfigApplicationContext;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.StandardEnvironment;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatException;
 
 @ExtendWith(OutputCaptureExtension.class)
-class VisitorPropertiesTests {
+class CounterPropertiesTests {
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
-		.withUserConfiguration(PropertiesConfiguration.class, VisitorConfiguration.class);
+		.withUserConfiguration(PropertiesConfiguration.class, CounterConfiguration.class)
+		// Never connected: the beans that hold them only need them to exist.
+		.withBean(StringRedisTemplate.class, () -> new StringRedisTemplate(new LettuceConnectionFactory()))
+		.withBean(Limits.class, () -> new Limits(0, Duration.ofSeconds(10), 0, Duration.ofHours(1)));
 
 	@Test
 	void hasSensibleDefaults() {
 		this.contextRunner.run((context) -> {
-			VisitorProperties properties = context.getBean(VisitorProperties.class);
+			CounterProperties properties = context.getBean(CounterProperties.class);
 			assertThat(properties.keyPrefix()).isEqualTo("visitors");
 			assertThat(properties.dedupeTtl()).isNull();
-			assertThat(properties.dedupeTtlSeconds()).isZero();
-			assertThat(properties.allowedOrigins()).isEmpty();
-			assertThat(properties.effectiveIdSecret()).isEqualTo(VisitorProperties.DEFAULT_ID_SECRET);
+			assertThat(properties.effectiveDedupeTtl()).isZero();
+			assertThat(context.getBean(CorsProperties.class).allowedOrigins()).isEmpty();
+			assertThat(properties.effectiveIdSecret()).isEqualTo(CounterProperties.DEFAULT_ID_SECRET);
 		});
 	}
 
@@ -59,11 +65,12 @@ class VisitorPropertiesTests {
 			context.setEnvironment(environment);
 			return context;
 		}).withUserConfiguration(PropertiesConfiguration.class).run((context) -> {
-			VisitorProperties properties = context.getBean(VisitorProperties.class);
+			CounterProperties properties = context.getBean(CounterProperties.class);
 			assertThat(properties.dedupeTtl()).isEqualTo(Duration.ofDays(30));
 			assertThat(properties.keyPrefix()).isEqualTo("mysite");
 			assertThat(properties.effectiveIdSecret()).isEqualTo("0123456789abcdef0123");
-			assertThat(properties.allowedOrigins()).isEqualTo(List.of("https://a.example", "https://b.example"));
+			assertThat(context.getBean(CorsProperties.class).allowedOrigins())
+				.isEqualTo(List.of("https://a.example", "https://b.example"));
 		});
 	}
 
@@ -92,18 +99,18 @@ class VisitorPropertiesTests {
 			visitors.new-visitor-cap.window=0s             | visitors.new-visitor-cap.window
 			""")
 	void refusesToStartWithAnInvalidSettingAndNamesIt(String setting, String property, CapturedOutput output) {
-		assertThatException()
-			.isThrownBy(() -> new SpringApplicationBuilder(VisitorCounterApplication.class).web(WebApplicationType.NONE)
-				.properties(setting)
-				.run()
-				.close());
+		assertThatException().isThrownBy(
+				() -> new SpringApplicationBuilder(VisitorCounterApplication.class).properties(setting, "server.port=0")
+					.run()
+					.close());
 		assertThat(output).contains("APPLICATION FAILED TO START")
 			.contains("Property: " + property)
 			.contains("Reason: ");
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	@EnableConfigurationProperties(VisitorProperties.class)
+	@EnableConfigurationProperties({ CounterProperties.class, DayProperties.class, ChannelProperties.class,
+			CorsProperties.class })
 	static class PropertiesConfiguration {
 
 	}

@@ -1,4 +1,4 @@
-package io.github.visitorcounter.ratelimit;
+package io.github.visitorcounter.web;
 
 import java.time.Duration;
 

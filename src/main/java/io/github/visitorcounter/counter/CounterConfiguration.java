@@ -1,0 +1,58 @@
+package io.github.visitorcounter.counter;
+
+import java.time.Clock;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.core.StringRedisTemplate;
+
+/**
+ * The Redis model: the key layout, the digests that stand for ids and addresses, and the
+ * scripts. The limits the registration script enforces come from the feature that owns
+ * them, as a {@link RegistrationScript.Limits} bean.
+ */
+@Configuration(proxyBeanMethods = false)
+class CounterConfiguration {
+
+	private static final Log logger = LogFactory.getLog(CounterConfiguration.class);
+
+	/** Decides which day a visit belongs to; tests replace it to simulate days. */
+	@Bean
+	Clock clock() {
+		return Clock.systemUTC();
+	}
+
+	@Bean
+	CounterKeys counterKeys(CounterProperties properties) {
+		if (!properties.hasIdSecret()) {
+			logger.warn("VISITORS_ID_SECRET is not set: visitor ids are hashed with the built-in default key. "
+					+ "Set it to a long random value before going live; changing it later makes every visitor count again.");
+		}
+		return new CounterKeys(properties.keyPrefix(), new KeyedHasher(properties.effectiveIdSecret()));
+	}
+
+	@Bean
+	RegistrationScript registrationScript(StringRedisTemplate redis, CounterKeys keys, CounterProperties counters,
+			DayProperties days, ChannelProperties channels, RegistrationScript.Limits limits, Clock clock) {
+		return new RegistrationScript(redis, keys, counters, days, channels, limits, clock);
+	}
+
+	@Bean
+	AdminFailuresScript adminFailuresScript(StringRedisTemplate redis, CounterKeys keys) {
+		return new AdminFailuresScript(redis, keys);
+	}
+
+	@Bean
+	CounterStore counterStore(StringRedisTemplate redis, CounterKeys keys) {
+		return new CounterStore(redis, keys);
+	}
+
+	@Bean
+	CounterAdministration counterAdministration(StringRedisTemplate redis, CounterKeys keys) {
+		return new CounterAdministration(redis, keys);
+	}
+
+}

@@ -1,0 +1,160 @@
+package io.github.visitorcounter.counter;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
+
+/**
+ * The typed call of {@code scripts/register-visit.lua}, which registers one visit with
+ * its dedupe, limits, daily uniques and change announcement in one atomic command. The
+ * settings become script arguments once; each call adds only what belongs to the request.
+ * The names here are the names in the Lua file.
+ */
+public class RegistrationScript {
+
+	private final StringRedisTemplate redis;
+
+	private final RedisScript<List<Long>> script;
+
+	private final CounterKeys keys;
+
+	private final DayProperties days;
+
+	private final Clock clock;
+
+	private final Settings settings;
+
+	/**
+	 * Unique request tokens across instances: the sliding-window logs need one member per
+	 * request.
+	 */
+	private final String tokenPrefix = UUID.randomUUID().toString().substring(0, 8) + ":";
+
+	private final AtomicLong tokenSequence = new AtomicLong();
+
+	RegistrationScript(StringRedisTemplate redis, CounterKeys keys, CounterProperties counters, DayProperties days,
+			ChannelProperties channels, Limits limits, Clock clock) {
+		this.redis = redis;
+		this.script = LuaScripts.returningIntegers("register-visit.lua");
+		this.keys = keys;
+		this.days = days;
+		this.clock = clock;
+		this.settings = new Settings(seconds(counters.effectiveDedupeTtl()), Integer.toString(limits.requestBudget()),
+				millis(limits.requestWindow()), Integer.toString(limits.newVisitorCap()),
+				millis(limits.newVisitorWindow()), seconds(days.dayTtl()), channels.publishCommand());
+	}
+
+	/**
+	 * Registers a visit: counts the visitor unless it was seen before, may not be
+	 * counted, or its client address is over a limit.
+	 * @param counter the counter
+	 * @param visitorId the visitor's id, as the client sent it (stored only as a digest)
+	 * @param address the client address (stored only as a digest)
+	 * @param countable whether the visit may be counted at all; when not, the script only
+	 * charges the request budget and reads the count
+	 */
+	public Result register(String counter, String visitorId, String address, boolean countable) {
+		String visitorDigest = this.keys.digest(visitorId);
+		String addressDigest = this.keys.digest(address);
+		List<String> keys = List.of(this.keys.count(counter), this.keys.seen(counter, visitorDigest),
+				this.keys.requests(counter, addressDigest), this.keys.newVisitors(counter, addressDigest),
+				this.keys.day(counter, this.days.today(this.clock)), this.keys.changes(counter));
+		Arguments arguments = new Arguments(this.settings, countable,
+				this.tokenPrefix + this.tokenSequence.incrementAndGet(), visitorDigest);
+		List<Long> reply = this.redis.execute(this.script, keys, arguments.argv());
+		return new Result(Outcome.of(reply.get(0)), reply.get(1), reply.get(2), Duration.ofMillis(reply.get(3)));
+	}
+
+	private static String seconds(Duration duration) {
+		return Long.toString(duration.toSeconds());
+	}
+
+	private static String millis(Duration duration) {
+		return Long.toString(duration.toMillis());
+	}
+
+	/**
+	 * The limits the script enforces per client address and counter; a budget or cap of 0
+	 * is off.
+	 *
+	 * @param requestBudget requests allowed per window
+	 * @param requestWindow the sliding window of the request budget
+	 * @param newVisitorCap new visitors allowed per window
+	 * @param newVisitorWindow the sliding window of the new-visitor cap
+	 */
+	public record Limits(int requestBudget, Duration requestWindow, int newVisitorCap, Duration newVisitorWindow) {
+
+	}
+
+	/** The arguments that come from the settings, as the script reads them. */
+	private record Settings(String dedupeTtlSeconds, String requestBudget, String requestWindowMillis,
+			String newVisitorCap, String newVisitorWindowMillis, String dayTtlSeconds, String publishCommand) {
+
+	}
+
+	/** Every argument of one call, in the order of the script's {@code ARGV}. */
+	private record Arguments(Settings settings, boolean countable, String requestToken, String visitorDigest) {
+
+		Object[] argv() {
+			return new Object[] { this.settings.dedupeTtlSeconds(), this.settings.requestBudget(),
+					this.settings.requestWindowMillis(), this.settings.newVisitorCap(),
+					this.settings.newVisitorWindowMillis(), this.settings.dayTtlSeconds(),
+					this.settings.publishCommand(), this.countable ? "1" : "0", this.requestToken, this.visitorDigest };
+		}
+
+	}
+
+	/**
+	 * What the script did.
+	 *
+	 * @param outcome the outcome
+	 * @param count the count after the call
+	 * @param remaining requests left in the client's window, or -1 when budgets are off
+	 * @param reset time until the oldest logged request leaves the window; when over
+	 * budget, until a request is allowed again
+	 */
+	public record Result(Outcome outcome, long count, long remaining, Duration reset) {
+
+	}
+
+	/** The outcomes the script reports, by the code it returns for each. */
+	public enum Outcome {
+
+		/** Over the request budget: nothing was read or written but the budget check. */
+		OVER_BUDGET(-1),
+
+		/** A visitor seen before: not counted again. */
+		RETURNING(0),
+
+		/** A new visitor: counted. */
+		NEW(1),
+
+		/** A new visitor past its address's new-visitor cap: not counted. */
+		CAPPED(2),
+
+		/** A visit that may not be counted (see {@code countable}): only read. */
+		NOT_COUNTABLE(3);
+
+		private final long code;
+
+		Outcome(long code) {
+			this.code = code;
+		}
+
+		static Outcome of(long code) {
+			for (Outcome outcome : values()) {
+				if (outcome.code == code) {
+					return outcome;
+				}
+			}
+			throw new IllegalStateException("Unknown outcome of register-visit.lua: " + code);
+		}
+
+	}
+
+}
