@@ -1,17 +1,44 @@
--- Budget of failed owner-API authentications per client address (a sliding window).
--- KEYS[1] failure log of the address (sorted set); ARGV[1] failures allowed per window; ARGV[2] window in ms;
--- ARGV[3] '1' to log a failure now, '0' only to check; ARGV[4] a token unique to this attempt.
--- Returns {1, 0} while attempts are allowed, {0, ms until they are again} once the budget is spent.
+-- Budget of failed owner-API authentications: per client address, and across all addresses, so that a guess
+-- distributed over many addresses cannot try many tokens either. Sliding windows. Called through
+-- counter/AdminFailuresScript.java.
+--
+-- KEYS
+--   1 addressLog   failures of this client address (sorted set)
+--   2 allLog       failures of all addresses (sorted set); the same hash tag as addressLog
+-- ARGV
+--   1 perAddress   failures allowed per address and window
+--   2 inAll        failures allowed across all addresses per window
+--   3 windowMillis
+--   4 failed       '1' to log a failure now, '0' only to check
+--   5 attemptToken unique to this attempt
+--
+-- Returns {1, 0} while attempts are allowed, {0, ms until they are again} once a budget is spent.
+local addressLog, allLog = KEYS[1], KEYS[2]
+local perAddress, inAll, window = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local failed, attemptToken = ARGV[4] == '1', ARGV[5]
+
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
-local window = tonumber(ARGV[2])
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
-if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[1]) then
-  local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-  return { 0, tonumber(oldest[2]) + window - now }
+
+local function untilAllowed(log, allowed)
+  redis.call('ZREMRANGEBYSCORE', log, '-inf', now - window)
+  local used = redis.call('ZCARD', log)
+  if used < allowed then
+    return 0
+  end
+  -- The attempt that frees a place is the (used - allowed + 1)th oldest.
+  local freeing = redis.call('ZRANGE', log, used - allowed, used - allowed, 'WITHSCORES')
+  return tonumber(freeing[2]) + window - now
 end
-if ARGV[3] == '1' then
-  redis.call('ZADD', KEYS[1], now, ARGV[4])
-  redis.call('PEXPIRE', KEYS[1], window)
+
+local wait = math.max(untilAllowed(addressLog, perAddress), untilAllowed(allLog, inAll))
+if wait > 0 then
+  return { 0, wait }
+end
+if failed then
+  for _, log in ipairs({ addressLog, allLog }) do
+    redis.call('ZADD', log, now, attemptToken)
+    redis.call('PEXPIRE', log, window)
+  end
 end
 return { 1, 0 }

@@ -6,6 +6,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 
 import io.github.visitorcounter.counter.AdminFailuresScript;
+import io.github.visitorcounter.privacy.Client;
 import io.github.visitorcounter.web.ProblemException;
 import io.github.visitorcounter.web.ProblemType;
 import io.github.visitorcounter.web.RateLimitExceededException;
@@ -27,6 +28,12 @@ class AdminAuthentication implements HandlerInterceptor {
 
 	static final int FAILURES_ALLOWED = 10;
 
+	/**
+	 * Failures allowed across all addresses: a guess spread over many addresses is
+	 * stopped too. The price: during such an attack even the owner waits.
+	 */
+	static final int FAILURES_ALLOWED_IN_ALL = 100;
+
 	static final Duration FAILURE_WINDOW = Duration.ofMinutes(15);
 
 	private static final String CHALLENGE = "Bearer realm=\"visitor-counter\"";
@@ -47,8 +54,8 @@ class AdminAuthentication implements HandlerInterceptor {
 		// Comparing digests keeps the comparison constant-time whatever the length of the
 		// guess.
 		boolean valid = MessageDigest.isEqual(sha256(token), this.expectedDigest);
-		Duration lockedOut = this.failures.lockedOutFor(request.getRemoteAddr(), !valid, FAILURES_ALLOWED,
-				FAILURE_WINDOW);
+		Duration lockedOut = this.failures.lockedOutFor(Client.of(request).addressGroup(), !valid, FAILURES_ALLOWED,
+				FAILURES_ALLOWED_IN_ALL, FAILURE_WINDOW);
 		if (!lockedOut.isZero()) {
 			throw new RateLimitExceededException(FAILURES_ALLOWED, lockedOut);
 		}

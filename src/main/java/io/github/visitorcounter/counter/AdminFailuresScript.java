@@ -10,8 +10,8 @@ import org.springframework.data.redis.core.script.RedisScript;
 
 /**
  * The typed call of {@code scripts/admin-failures.lua}: the budget of failed owner-API
- * authentications per client address, a sliding window kept in Redis so that every
- * instance shares it.
+ * authentications per client address and across all addresses, sliding windows kept in
+ * Redis so that every instance shares them.
  */
 public class AdminFailuresScript {
 
@@ -32,17 +32,19 @@ public class AdminFailuresScript {
 	}
 
 	/**
-	 * Checks the address's budget and, for a failed attempt, charges it.
+	 * Checks the budgets and, for a failed attempt, charges both.
 	 * @param address the client address (stored only as a digest)
 	 * @param failed whether this attempt failed
-	 * @param allowed failures allowed per window
+	 * @param perAddress failures allowed per address and window
+	 * @param inAll failures allowed across all addresses per window
 	 * @param window the sliding window
 	 * @return how long the address must wait before it may try again;
 	 * {@link Duration#ZERO} while attempts are allowed
 	 */
-	public Duration lockedOutFor(String address, boolean failed, int allowed, Duration window) {
-		List<Long> verdict = this.redis.execute(this.script, List.of(this.keys.adminFailures(address)),
-				Integer.toString(allowed), Long.toString(window.toMillis()), failed ? "1" : "0",
+	public Duration lockedOutFor(String address, boolean failed, int perAddress, int inAll, Duration window) {
+		List<Long> verdict = this.redis.execute(this.script,
+				List.of(this.keys.adminFailures(address), this.keys.adminFailuresOfAll()), Integer.toString(perAddress),
+				Integer.toString(inAll), Long.toString(window.toMillis()), failed ? "1" : "0",
 				this.tokenPrefix + this.attempts.incrementAndGet());
 		return (verdict.get(0) == 1) ? Duration.ZERO : Duration.ofMillis(verdict.get(1));
 	}

@@ -16,8 +16,9 @@ import java.time.LocalDate;
  * day</li>
  * <li>{@code <prefix>:{<counter>}:changes} the pub/sub channel that announces new counts;
  * it carries the hash tag too, so a sharded channel lives on the counter's shard</li>
- * <li>{@code <prefix>:admin-failures:{<address digest>}} failed owner-API authentications
- * of a client address</li>
+ * <li>{@code <prefix>:{admin-failures}:<address digest>} and
+ * {@code <prefix>:{admin-failures}:all} failed owner-API authentications of a client
+ * address, and of all</li>
  * </ul>
  * Visitor ids and client addresses are stored only as digests.
  */
@@ -61,8 +62,17 @@ public class CounterKeys {
 		return this.prefix + ":{" + counter + "}:new:" + addressDigest;
 	}
 
+	/**
+	 * Failed owner-API authentications of one client address. Every failure log shares
+	 * one hash tag, so one script can check an address's log and the log of all.
+	 */
 	public String adminFailures(String address) {
-		return this.prefix + ":admin-failures:{" + digest(address) + "}";
+		return this.prefix + ":{admin-failures}:" + digest(address);
+	}
+
+	/** Failed owner-API authentications of all client addresses. */
+	public String adminFailuresOfAll() {
+		return this.prefix + ":{admin-failures}:all";
 	}
 
 	/** A {@code SCAN} pattern for every key of a counter. */

@@ -16,8 +16,9 @@ import org.springframework.stereotype.Component;
 public class OverBudgetClients {
 
 	/**
-	 * Bounds memory under a flood from many addresses; past it, expired entries go, then
-	 * all.
+	 * Bounds memory under a flood from many addresses; past it, expired entries go, and a
+	 * client that still finds no room is not remembered: it costs a Redis command per
+	 * request again, but cannot push out a client that is remembered.
 	 */
 	static final int MAX_ENTRIES = 10_000;
 
@@ -48,11 +49,11 @@ public class OverBudgetClients {
 	}
 
 	public void block(String client, Duration duration) {
-		if (this.blockedUntil.size() >= MAX_ENTRIES) {
+		if (this.blockedUntil.size() >= MAX_ENTRIES && !this.blockedUntil.containsKey(client)) {
 			long now = this.clock.millis();
 			this.blockedUntil.values().removeIf((until) -> until <= now);
 			if (this.blockedUntil.size() >= MAX_ENTRIES) {
-				this.blockedUntil.clear();
+				return;
 			}
 		}
 		this.blockedUntil.put(client, this.clock.millis() + duration.toMillis());

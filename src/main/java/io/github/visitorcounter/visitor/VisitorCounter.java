@@ -49,7 +49,10 @@ class VisitorCounter {
 	 * @throws RateLimitExceededException when the client is over its request budget
 	 */
 	Registration register(String counter, String visitorId, Client client) {
-		String budgetHolder = counter + " " + client.address();
+		// An IPv6 client by its /64: it could otherwise pass every limit by rotating
+		// addresses.
+		String address = client.addressGroup();
+		String budgetHolder = counter + " " + address;
 		if (this.rateLimit.enabled()) {
 			Duration blocked = this.overBudgetClients.blockedFor(budgetHolder);
 			if (!blocked.isZero()) {
@@ -58,8 +61,8 @@ class VisitorCounter {
 			}
 		}
 		Optional<String> notCountable = this.countingPolicy.notCountedReason(client);
-		Result result = this.metrics.timeScript(
-				() -> this.registrationScript.register(counter, visitorId, client.address(), notCountable.isEmpty()));
+		Result result = this.metrics
+			.timeScript(() -> this.registrationScript.register(counter, visitorId, address, notCountable.isEmpty()));
 		if (result.outcome() == Outcome.OVER_BUDGET) {
 			this.overBudgetClients.block(budgetHolder, result.reset());
 			this.metrics.overBudget(counter, "redis");

@@ -38,6 +38,16 @@ class TrustedProxyTests extends ApiTestSupport {
 	}
 
 	@Test
+	void budgetsAnIpv6ClientByItsSlash64() {
+		String path = "/api/visitors/" + uniqueCounter();
+		for (int i = 1; i <= 3; i++) {
+			assertThat(post(path, "X-Forwarded-For", "2a00:1450:4001:81c::" + i).statusCode()).isEqualTo(200);
+		}
+		assertThat(post(path, "X-Forwarded-For", "2a00:1450:4001:81c:ffff:ffff:ffff:ffff").statusCode()).isEqualTo(429);
+		assertThat(post(path, "X-Forwarded-For", "2a00:1450:4001:81d::1").statusCode()).isEqualTo(200);
+	}
+
+	@Test
 	void answersButDoesNotCountExcludedAddresses() {
 		String path = "/api/visitors/" + uniqueCounter();
 		HttpResponse<String> response = post(path, "X-Forwarded-For", "192.0.2.44");
