@@ -86,10 +86,13 @@ start_redis() {
 rcli() { local port=$1; shift; redis-cli -p "$port" "$@"; }
 
 # limit_env: the env assignments that switch the app's per-address limits off. All load comes from 127.0.0.1:
-# the per-address request budget (30 per 10 s) and new-visitor cap (50 per hour) would turn the benchmark into
-# a measurement of 429s and uncounted visits. They stay on with BENCH_LIMITS=on (they add Redis work inside the
-# same script then).
-limit_env() { [ "${BENCH_LIMITS:-off}" = on ] || echo VISITORS_RATE_LIMIT_ENABLED=false VISITORS_NEW_VISITOR_CAP_ENABLED=false; }
+# the per-address request budget (30 per 10 s), new-visitor cap (50 per hour) and read budget (120 per 10 s)
+# would turn the benchmark into a measurement of 429s and uncounted visits. They stay on with BENCH_LIMITS=on
+# (they add Redis work inside the same script then).
+limit_env() {
+	[ "${BENCH_LIMITS:-off}" = on ] ||
+		echo VISITORS_RATE_LIMIT_ENABLED=false VISITORS_NEW_VISITOR_CAP_ENABLED=false VISITORS_READ_LIMIT_ENABLED=false
+}
 
 # started VAR PID PORT START_MS: records a started service (stopped on exit) and sets VAR_PID, VAR_PORT, VAR_URL
 # and VAR_START_MS.

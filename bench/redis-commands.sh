@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # bench/redis-commands.sh — Redis commands per HTTP request, app vs the Node.js peer.
 #
-# What: for each service and each request kind (new visitor POST, returning visitor POST, GET count) it sends
-# exactly N (1000) sequential requests with curl and reports, per request:
+# What: for each service and each request kind (new visitor POST, returning visitor POST, GET count; for the app
+# also stats reads of 1, 30 and 365 days, each of a different counter so that none shares another's answer) it
+# sends exactly N (1000) sequential requests with curl and reports, per request:
 #   wire      commands the service sent over the network (EVALSHA, SET, INCR, GET ...), from MONITOR lines
 #             whose source is the client connection;
 #   in_script commands run inside Lua scripts (MONITOR lines with source "lua");
@@ -29,12 +30,16 @@ if [ -n "${PEER_DIR:-}" ]; then
 	NAMES+=(peer); URLS+=("$PEER_URL"); PIDS+=("$PEER_PID")
 fi
 
-# curl config for N requests of a kind: new | returning | get
+# curl config for N requests of a kind: new | returning | get | stats1 | stats30 | stats365
 requests_cfg() {
 	local url=$1 kind=$2 prefix=$3
 	awk -v url="$url" -v kind="$kind" -v p="$prefix" -v n="$N" 'BEGIN {
 		for (i = 0; i < n; i++) {
 			if (i > 0) print "next"
+			if (kind ~ /^stats/) {
+				printf "url = \"%s/api/visitors/%s-%d/stats?days=%s\"\noutput = \"/dev/null\"\nfail\n", url, p, i, substr(kind, 6)
+				continue
+			}
 			printf "url = \"%s/api/visitors\"\noutput = \"/dev/null\"\nfail\n", url
 			if (kind == "get") continue
 			id = (kind == "new") ? sprintf("%s-new-%010d", p, i) : sprintf("%s-pool-%010d", p, i % 100)
@@ -46,7 +51,9 @@ requests_cfg() {
 for i in "${!NAMES[@]}"; do
 	wait_ready "${URLS[$i]}" "${PIDS[$i]}" 120
 	pre_register "${URLS[$i]}" "$RUN" 100
-	for kind in new returning get; do
+	kinds=(new returning get)
+	[ "${NAMES[$i]}" = app ] && kinds+=(stats1 stats30 stats365)
+	for kind in "${kinds[@]}"; do
 		requests_cfg "${URLS[$i]}" "$kind" "$RUN" >"$BENCH_TMP/req.curl"
 		rcli "$REDIS_PORT" config resetstat >/dev/null
 		stdbuf -oL redis-cli -p "$REDIS_PORT" monitor >"$BENCH_TMP/monitor.txt" &

@@ -3,11 +3,17 @@ package io.github.visitorcounter.badge;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.HexFormat;
 
 import io.github.visitorcounter.counter.CounterName;
 import io.github.visitorcounter.counter.CounterNames;
 import io.github.visitorcounter.counter.CounterStore;
+import io.github.visitorcounter.counter.SharedReads;
+import io.github.visitorcounter.privacy.Client;
+import io.github.visitorcounter.ratelimit.ReadBudget;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.constraints.Pattern;
 
 import io.swagger.v3.oas.annotations.Operation;
@@ -37,10 +43,21 @@ class BadgeController {
 
 	private static final MediaType SVG = MediaType.parseMediaType("image/svg+xml;charset=UTF-8");
 
+	/** Counts remembered at once for identical reads within a second. */
+	static final int SHARED_COUNTS = 1_000;
+
 	private final CounterStore counterStore;
 
-	BadgeController(CounterStore counterStore) {
+	private final ReadBudget readBudget;
+
+	private final SharedReads<String, Long> sharedCounts;
+
+	BadgeController(CounterStore counterStore, ReadBudget readBudget) {
 		this.counterStore = counterStore;
+		this.readBudget = readBudget;
+		// Only counters that exist: reads of made-up names cannot crowd out real ones.
+		this.sharedCounts = new SharedReads<>(Duration.ofSeconds(1), SHARED_COUNTS, (count) -> count > 0,
+				Clock.systemUTC());
 	}
 
 	@Operation(summary = "The count as an SVG badge",
@@ -54,8 +71,11 @@ class BadgeController {
 			@RequestParam(defaultValue = "visitors") @Pattern(regexp = Badge.LABEL,
 					message = "must be 1-40 printable characters") String label,
 			@RequestParam(defaultValue = "blue") @Pattern(regexp = Badge.COLOUR,
-					message = "must be a named colour or a 3- or 6-digit hex colour without #") String color) {
-		String svg = Badge.svg(label, color, this.counterStore.count(CounterNames.orDefault(counter)));
+					message = "must be a named colour or a 3- or 6-digit hex colour without #") String color,
+			HttpServletRequest request) {
+		this.readBudget.charge(Client.of(request));
+		String name = CounterNames.orDefault(counter);
+		String svg = Badge.svg(label, color, this.sharedCounts.get(name, () -> this.counterStore.count(name)));
 		return ResponseEntity.ok().cacheControl(CacheControl.noCache()).eTag(etag(svg)).contentType(SVG).body(svg);
 	}
 

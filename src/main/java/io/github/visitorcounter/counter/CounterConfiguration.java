@@ -46,6 +46,12 @@ class CounterConfiguration {
 	}
 
 	@Bean
+	DailyUniquesScript dailyUniquesScript(StringRedisTemplate redis, CounterKeys keys, DayProperties days,
+			Clock clock) {
+		return new DailyUniquesScript(redis, keys, days, clock);
+	}
+
+	@Bean
 	CounterStore counterStore(StringRedisTemplate redis, CounterKeys keys) {
 		return new CounterStore(redis, keys);
 	}

@@ -2,6 +2,9 @@ package io.github.visitorcounter.stats;
 
 import io.github.visitorcounter.counter.CounterName;
 import io.github.visitorcounter.counter.CounterNames;
+import io.github.visitorcounter.privacy.Client;
+import io.github.visitorcounter.ratelimit.ReadBudget;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 
@@ -27,8 +30,11 @@ class StatsController {
 
 	private final DailyVisitors dailyVisitors;
 
-	StatsController(DailyVisitors dailyVisitors) {
+	private final ReadBudget readBudget;
+
+	StatsController(DailyVisitors dailyVisitors, ReadBudget readBudget) {
 		this.dailyVisitors = dailyVisitors;
+		this.readBudget = readBudget;
 	}
 
 	@Operation(summary = "Daily uniques of a counter",
@@ -39,7 +45,9 @@ class StatsController {
 	@GetMapping({ "/stats", "/{counter}/stats" })
 	ResponseEntity<StatsResponse> stats(@PathVariable(required = false) @CounterName String counter,
 			@RequestParam(defaultValue = "30") @Min(value = 1, message = "must be between 1 and 365") @Max(value = 365,
-					message = "must be between 1 and 365") int days) {
+					message = "must be between 1 and 365") int days,
+			HttpServletRequest request) {
+		this.readBudget.charge(Client.of(request));
 		return ResponseEntity.ok()
 			.cacheControl(CacheControl.noStore())
 			.body(this.dailyVisitors.stats(CounterNames.orDefault(counter), days));

@@ -88,7 +88,8 @@ class OpenApiConfiguration {
 		problems.put(ProblemType.ORIGIN_NOT_ALLOWED, !admin);
 		problems.put(ProblemType.PAYLOAD_TOO_LARGE, hasBody);
 		problems.put(ProblemType.UNSUPPORTED_MEDIA_TYPE, hasBody);
-		problems.put(ProblemType.RATE_LIMITED, admin || (method == PathItem.HttpMethod.POST));
+		problems.put(ProblemType.RATE_LIMITED, admin || (method == PathItem.HttpMethod.POST) || path.endsWith("/stats")
+				|| path.endsWith("/badge.svg"));
 		problems.put(ProblemType.TOO_MANY_CLIENT_STREAMS, path.endsWith("/stream"));
 		problems.put(ProblemType.TOO_MANY_STREAMS, path.endsWith("/stream"));
 		problems.put(ProblemType.STORAGE_UNAVAILABLE, true);

@@ -9,9 +9,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.context.MessageSourceResolvable;
-import org.springframework.dao.DataAccessResourceFailureException;
-import org.springframework.dao.TransientDataAccessException;
-import org.springframework.data.redis.RedisSystemException;
+import org.springframework.dao.DataAccessException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
@@ -44,8 +42,11 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 		return respond(ProblemType.PAYLOAD_TOO_LARGE.problem(), HttpHeaders.EMPTY);
 	}
 
-	@ExceptionHandler({ DataAccessResourceFailureException.class, TransientDataAccessException.class,
-			RedisSystemException.class })
+	/**
+	 * Whatever Redis did wrong, pipelines and scripts included: the store is unavailable
+	 * to this request, not the request at fault.
+	 */
+	@ExceptionHandler(DataAccessException.class)
 	ResponseEntity<ProblemDetail> handleStorageUnavailable(Exception ex) {
 		this.storageFailures.failed(ex);
 		HttpHeaders headers = new HttpHeaders();

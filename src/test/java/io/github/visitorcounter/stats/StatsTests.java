@@ -5,11 +5,16 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Properties;
 import java.util.Set;
 
 import io.github.visitorcounter.ApiTestSupport;
 import io.github.visitorcounter.MutableClock;
+import io.github.visitorcounter.RedisMonitor;
+import io.github.visitorcounter.RedisServer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -20,10 +25,12 @@ import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Primary;
+import org.springframework.data.redis.core.RedisCallback;
 
 import static io.github.visitorcounter.ApiClient.visit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Daily uniques end to end: visits over simulated days (an injected clock), read back
@@ -117,6 +124,32 @@ class StatsTests extends ApiTestSupport {
 			assertThat(response.headers().firstValue("Content-Type")).as(path).hasValue("application/problem+json");
 			assertThat(response.body()).as(path).contains("urn:visitor-counter:problem:invalid-request");
 		}
+	}
+
+	@ParameterizedTest
+	@ValueSource(ints = { 1, 7, 30, 31, 365 })
+	void costsOneCommandOnTheSharedConnectionWhateverTheNumberOfDays(int days) throws Exception {
+		this.clock.set(MARCH_1);
+		this.api.post("/api/visitors/costly", visit("0b6f3c1e-8a4d-4c55-9a0e-1f2e3d4c5b6a"));
+		stats("/api/visitors/warm-up/stats?days=" + days);
+		long connectionsBefore = connectionsReceived();
+		RedisServer redisServer = RedisServer.shared();
+		try (RedisMonitor monitor = new RedisMonitor(redisServer.host(), redisServer.port())) {
+			for (int i = 0; i < 3; i++) {
+				JsonNode stats = stats("/api/visitors/costly-" + i + "/stats?days=" + days);
+				assertThat(stats.get("daily")).hasSize(days);
+			}
+			await().atMost(Duration.ofSeconds(5)).until(() -> monitor.clientCommands().size() >= 3);
+			assertThat(monitor.clientCommands()).containsExactly("evalsha", "evalsha", "evalsha");
+		}
+		assertThat(connectionsReceived()).as("connections opened by the reads").isEqualTo(connectionsBefore + 1);
+	}
+
+	/** Connections Redis accepted so far, the monitor's own included. */
+	private long connectionsReceived() {
+		Properties stats = this.redis
+			.execute((RedisCallback<Properties>) (connection) -> connection.serverCommands().info("stats"));
+		return Long.parseLong(stats.getProperty("total_connections_received"));
 	}
 
 	private JsonNode stats(String path) {

@@ -60,6 +60,8 @@ class RedisOutageTests {
 		try {
 			assertServiceUnavailableFast(() -> this.api.post("/api/visitors", visit(UUID.randomUUID().toString())));
 			assertServiceUnavailableFast(() -> this.api.get("/api/visitors/never-read"));
+			assertServiceUnavailableFast(() -> this.api.get("/api/visitors/never-read/stats?days=365"));
+			assertServiceUnavailableFast(() -> this.api.get("/api/visitors/never-read/badge.svg"));
 			assertThat(this.api.get("/actuator/health").statusCode()).isEqualTo(503);
 			assertThat(this.api.get("/actuator/health/readiness").statusCode()).isEqualTo(503);
 			assertThat(this.api.get("/actuator/health/liveness").statusCode()).isEqualTo(200);
@@ -95,6 +97,7 @@ class RedisOutageTests {
 		try {
 			assertServiceUnavailableFast(() -> this.api.post("/api/visitors", visit(UUID.randomUUID().toString())));
 			assertServiceUnavailableFast(() -> this.api.get("/api/visitors/never-read"));
+			assertServiceUnavailableFast(() -> this.api.get("/api/visitors/never-read/stats?days=365"));
 		}
 		finally {
 			redis.thaw();

@@ -1,0 +1,78 @@
+package io.github.visitorcounter.counter;
+
+import java.time.Clock;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
+
+/**
+ * The typed call of {@code scripts/daily-uniques.lua}: a counter's count and its daily
+ * uniques in one command, whatever the number of days, on the shared connection.
+ */
+public class DailyUniquesScript {
+
+	/** The longest union reported, and so the fewest days read. */
+	private static final int MONTH = 30;
+
+	private final StringRedisTemplate redis;
+
+	private final RedisScript<List<Long>> script;
+
+	private final CounterKeys keys;
+
+	private final DayProperties days;
+
+	private final Clock clock;
+
+	DailyUniquesScript(StringRedisTemplate redis, CounterKeys keys, DayProperties days, Clock clock) {
+		this.redis = redis;
+		this.script = LuaScripts.returningIntegers("daily-uniques.lua");
+		this.keys = keys;
+		this.days = days;
+		this.clock = clock;
+	}
+
+	/**
+	 * @param counter the counter
+	 * @param days how many days to report one by one, today included
+	 */
+	public DailyUniques read(String counter, int days) {
+		LocalDate today = this.days.today(this.clock);
+		int span = Math.max(days, MONTH);
+		List<String> keys = new ArrayList<>(span + 1);
+		keys.add(this.keys.count(counter));
+		for (int i = 0; i < span; i++) {
+			keys.add(this.keys.day(counter, today.minusDays(i)));
+		}
+		List<Long> reply = this.redis.execute(this.script, keys, Integer.toString(days));
+		List<Day> daily = new ArrayList<>(days);
+		for (int i = days - 1; i >= 0; i--) {
+			daily.add(new Day(today.minusDays(i), reply.get(3 + i)));
+		}
+		return new DailyUniques(reply.get(0), reply.get(1), reply.get(2), daily);
+	}
+
+	/**
+	 * A counter's count and daily uniques.
+	 *
+	 * @param total the count
+	 * @param lastWeek distinct visitors over the last 7 days, today included
+	 * @param lastMonth distinct visitors over the last 30 days, today included
+	 * @param daily distinct visitors per day, oldest first, today last
+	 */
+	public record DailyUniques(long total, long lastWeek, long lastMonth, List<Day> daily) {
+
+	}
+
+	/**
+	 * @param date the day
+	 * @param visitors its distinct visitors
+	 */
+	public record Day(LocalDate date, long visitors) {
+
+	}
+
+}
