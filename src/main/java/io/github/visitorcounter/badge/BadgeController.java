@@ -12,7 +12,7 @@ import io.github.visitorcounter.counter.CounterNames;
 import io.github.visitorcounter.counter.CounterStore;
 import io.github.visitorcounter.counter.SharedReads;
 import io.github.visitorcounter.privacy.Client;
-import io.github.visitorcounter.ratelimit.ReadBudget;
+import io.github.visitorcounter.ratelimit.AddressLimits;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.constraints.Pattern;
 
@@ -48,13 +48,13 @@ class BadgeController {
 
 	private final CounterStore counterStore;
 
-	private final ReadBudget readBudget;
+	private final AddressLimits addressLimits;
 
 	private final SharedReads<String, Long> sharedCounts;
 
-	BadgeController(CounterStore counterStore, ReadBudget readBudget) {
+	BadgeController(CounterStore counterStore, AddressLimits addressLimits) {
 		this.counterStore = counterStore;
-		this.readBudget = readBudget;
+		this.addressLimits = addressLimits;
 		// Only counters that exist: reads of made-up names cannot crowd out real ones.
 		this.sharedCounts = new SharedReads<>(Duration.ofSeconds(1), SHARED_COUNTS, (count) -> count > 0,
 				Clock.systemUTC());
@@ -73,7 +73,7 @@ class BadgeController {
 			@RequestParam(defaultValue = "blue") @Pattern(regexp = Badge.COLOUR,
 					message = "must be a named colour or a 3- or 6-digit hex colour without #") String color,
 			HttpServletRequest request) {
-		this.readBudget.charge(Client.of(request));
+		this.addressLimits.chargeRead(Client.of(request));
 		String name = CounterNames.orDefault(counter);
 		String svg = Badge.svg(label, color, this.sharedCounts.get(name, () -> this.counterStore.count(name)));
 		return ResponseEntity.ok().cacheControl(CacheControl.noCache()).eTag(etag(svg)).contentType(SVG).body(svg);

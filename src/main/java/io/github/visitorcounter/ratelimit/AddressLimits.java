@@ -9,31 +9,51 @@ import io.github.visitorcounter.web.RateLimitExceededException;
 import org.springframework.stereotype.Component;
 
 /**
- * Limits the reads that cost Redis work per client address (an IPv6 client by its /64),
- * so that one client cannot turn them into a stream of billed commands.
+ * The budgets a client address has in this instance's memory, beside the per-counter
+ * budget the registration script keeps in Redis: visits across all counters, and the
+ * reads that cost Redis work (stats and badge). They cost no Redis command, so one client
+ * can turn neither into a stream of billed commands, nor walk through counter names for a
+ * fresh budget each. An IPv6 client counts by its /64.
  */
 @Component
-public class ReadBudget {
+public class AddressLimits {
 
-	/** Addresses tracked at once: bounds memory under a flood from many addresses. */
+	/** Addresses tracked at once per budget: bounds memory under a flood. */
 	static final int CAPACITY = 10_000;
 
-	private final AddressBudget budget;
+	private final AddressBudget visits;
 
-	ReadBudget(ReadLimitProperties properties) {
-		this.budget = properties.enabled()
-				? new AddressBudget(properties.requests(), properties.window(), CAPACITY, Clock.systemUTC()) : null;
+	private final AddressBudget reads;
+
+	AddressLimits(RateLimitProperties rateLimit, ReadLimitProperties readLimit) {
+		Clock clock = Clock.systemUTC();
+		this.visits = rateLimit.enabled()
+				? new AddressBudget(rateLimit.requestsAcrossCounters(), rateLimit.window(), CAPACITY, clock) : null;
+		this.reads = readLimit.enabled() ? new AddressBudget(readLimit.requests(), readLimit.window(), CAPACITY, clock)
+				: null;
 	}
 
 	/**
-	 * Charges one read to the client.
+	 * Charges one visit, to whichever counter, to the client.
 	 * @throws RateLimitExceededException when the client is over its budget
 	 */
-	public void charge(Client client) {
-		if (this.budget != null) {
-			Duration wait = this.budget.charge(client.addressGroup());
+	public void chargeVisit(Client client) {
+		charge(this.visits, client);
+	}
+
+	/**
+	 * Charges one stats or badge read to the client.
+	 * @throws RateLimitExceededException when the client is over its budget
+	 */
+	public void chargeRead(Client client) {
+		charge(this.reads, client);
+	}
+
+	private static void charge(AddressBudget budget, Client client) {
+		if (budget != null) {
+			Duration wait = budget.charge(client.addressGroup());
 			if (!wait.isZero()) {
-				throw new RateLimitExceededException(this.budget.limit(), wait);
+				throw new RateLimitExceededException(budget.limit(), wait);
 			}
 		}
 	}

@@ -3,7 +3,7 @@ package io.github.visitorcounter.stats;
 import io.github.visitorcounter.counter.CounterName;
 import io.github.visitorcounter.counter.CounterNames;
 import io.github.visitorcounter.privacy.Client;
-import io.github.visitorcounter.ratelimit.ReadBudget;
+import io.github.visitorcounter.ratelimit.AddressLimits;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -30,11 +30,11 @@ class StatsController {
 
 	private final DailyVisitors dailyVisitors;
 
-	private final ReadBudget readBudget;
+	private final AddressLimits addressLimits;
 
-	StatsController(DailyVisitors dailyVisitors, ReadBudget readBudget) {
+	StatsController(DailyVisitors dailyVisitors, AddressLimits addressLimits) {
 		this.dailyVisitors = dailyVisitors;
-		this.readBudget = readBudget;
+		this.addressLimits = addressLimits;
 	}
 
 	@Operation(summary = "Daily uniques of a counter",
@@ -47,7 +47,7 @@ class StatsController {
 			@RequestParam(defaultValue = "30") @Min(value = 1, message = "must be between 1 and 365") @Max(value = 365,
 					message = "must be between 1 and 365") int days,
 			HttpServletRequest request) {
-		this.readBudget.charge(Client.of(request));
+		this.addressLimits.chargeRead(Client.of(request));
 		return ResponseEntity.ok()
 			.cacheControl(CacheControl.noStore())
 			.body(this.dailyVisitors.stats(CounterNames.orDefault(counter), days));

@@ -18,8 +18,8 @@ class LastKnownCounts {
 	static final Duration MAX_AGE = Duration.ofMinutes(10);
 
 	/**
-	 * Bounds memory: counters are named by clients. Past it, the oldest half of the
-	 * entries go.
+	 * Bounds memory: counters are named by clients. Past it, entries older than half the
+	 * maximum age go, and a counter that still finds no room is not remembered.
 	 */
 	static final int MAX_ENTRIES = 10_000;
 
@@ -35,7 +35,14 @@ class LastKnownCounts {
 		this.clock = clock;
 	}
 
+	/**
+	 * Remembers a count read or written just now. Only counters that exist are
+	 * remembered: reads of made-up names cannot crowd out real counters.
+	 */
 	void remember(String counter, long count) {
+		if (count <= 0) {
+			return;
+		}
 		if (this.counts.size() >= MAX_ENTRIES && !this.counts.containsKey(counter)) {
 			long cutoff = this.clock.millis() - MAX_AGE.toMillis() / 2;
 			this.counts.values().removeIf((seen) -> seen.at() < cutoff);

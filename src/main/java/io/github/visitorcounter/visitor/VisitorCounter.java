@@ -8,6 +8,7 @@ import io.github.visitorcounter.counter.RegistrationScript.Outcome;
 import io.github.visitorcounter.counter.RegistrationScript.Result;
 import io.github.visitorcounter.privacy.Client;
 import io.github.visitorcounter.privacy.CountingPolicy;
+import io.github.visitorcounter.ratelimit.AddressLimits;
 import io.github.visitorcounter.ratelimit.OverBudgetClients;
 import io.github.visitorcounter.ratelimit.RateLimitProperties;
 import io.github.visitorcounter.web.RateLimit;
@@ -30,15 +31,19 @@ class VisitorCounter {
 
 	private final OverBudgetClients overBudgetClients;
 
+	private final AddressLimits addressLimits;
+
 	private final RateLimitProperties rateLimit;
 
 	private final VisitMetrics metrics;
 
 	VisitorCounter(RegistrationScript registrationScript, CountingPolicy countingPolicy,
-			OverBudgetClients overBudgetClients, RateLimitProperties rateLimit, VisitMetrics metrics) {
+			OverBudgetClients overBudgetClients, AddressLimits addressLimits, RateLimitProperties rateLimit,
+			VisitMetrics metrics) {
 		this.registrationScript = registrationScript;
 		this.countingPolicy = countingPolicy;
 		this.overBudgetClients = overBudgetClients;
+		this.addressLimits = addressLimits;
 		this.rateLimit = rateLimit;
 		this.metrics = metrics;
 	}
@@ -49,6 +54,7 @@ class VisitorCounter {
 	 * @throws RateLimitExceededException when the client is over its request budget
 	 */
 	Registration register(String counter, String visitorId, Client client) {
+		this.addressLimits.chargeVisit(client);
 		// An IPv6 client by its /64: it could otherwise pass every limit by rotating
 		// addresses.
 		String address = client.addressGroup();

@@ -1,8 +1,11 @@
 package io.github.visitorcounter.ratelimit;
 
 import java.net.http.HttpResponse;
+import java.util.UUID;
 
+import io.github.visitorcounter.ApiClient;
 import io.github.visitorcounter.ApiTestSupport;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -12,14 +15,14 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The reads that cost Redis work, stats and badge, have a budget per client address (an
- * IPv6 client by its /64), kept in memory.
+ * What a client address may do over all counters, in memory: visits, and the reads that
+ * cost Redis work (stats and badge). An IPv6 client counts by its /64.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "visitors.read-limit.requests=3", "visitors.read-limit.window=10s",
-				"server.forward-headers-strategy=native",
+				"visitors.rate-limit.requests-across-counters=5", "server.forward-headers-strategy=native",
 				"server.tomcat.remoteip.internal-proxies=127\\.0\\.0\\.1|0:0:0:0:0:0:0:1" })
-class ReadBudgetTests extends ApiTestSupport {
+class AddressLimitsTests extends ApiTestSupport {
 
 	@ParameterizedTest
 	@ValueSource(strings = { "/api/visitors/blog/stats", "/api/visitors/blog/badge.svg" })
@@ -47,6 +50,25 @@ class ReadBudgetTests extends ApiTestSupport {
 		}
 		assertThat(read(path, network + "ffff:ffff:ffff:ffff").statusCode()).isEqualTo(429);
 		assertThat(read(path, "2001:db8:0:3::1").statusCode()).isEqualTo(200);
+	}
+
+	@Test
+	void refusesVisitsOverTheBudgetAcrossCountersAndWritesNothing() {
+		String client = "198.51.100.77";
+		for (int i = 0; i < 5; i++) {
+			assertThat(visit("/api/visitors/walk-" + i, client).statusCode()).isEqualTo(200);
+		}
+		HttpResponse<String> refused = visit("/api/visitors/walk-5", client);
+		assertThat(refused.statusCode()).isEqualTo(429);
+		assertThat(refused.body()).contains("urn:visitor-counter:problem:rate-limited");
+		assertThat(refused.headers().firstValue("RateLimit-Limit")).hasValue("5");
+		assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+		assertThat(this.redis.keys("visitors:{walk-5}:*")).isEmpty();
+		assertThat(visit("/api/visitors/walk-5", "198.51.100.78").statusCode()).isEqualTo(200);
+	}
+
+	private HttpResponse<String> visit(String path, String client) {
+		return this.api.post(path, ApiClient.visit(UUID.randomUUID().toString()), "X-Forwarded-For", client);
 	}
 
 	private HttpResponse<String> read(String path, String client) {

@@ -52,6 +52,8 @@ class UpstashEmulationTests {
 	void countsVisitsOverTlsWithAPassword(CapturedOutput output) {
 		assertThat(redis.url()).startsWith("rediss://default:" + TOKEN + "@");
 		ApiClient api = new ApiClient(this.port);
+		// The first TLS handshake can outlast the 1 s timeout on a loaded machine.
+		api.awaitStorageReachable();
 		String visitor = UUID.randomUUID().toString();
 		HttpResponse<String> first = api.post("/api/visitors", visit(visitor));
 		assertThat(first.statusCode()).isEqualTo(200);

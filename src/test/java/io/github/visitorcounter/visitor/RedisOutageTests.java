@@ -78,6 +78,7 @@ class RedisOutageTests {
 
 	@Test
 	void servesTheLastKnownCountMarkedStaleWhileRedisIsDown() {
+		this.api.post("/api/visitors", visit(UUID.randomUUID().toString()));
 		String fresh = this.api.get("/api/visitors").body();
 		redis.stop();
 		try {

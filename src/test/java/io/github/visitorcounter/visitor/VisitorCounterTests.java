@@ -9,6 +9,7 @@ import io.github.visitorcounter.privacy.CountingPolicy;
 import io.github.visitorcounter.privacy.PrivacyProperties;
 import io.github.visitorcounter.ratelimit.NewVisitorCapProperties;
 import io.github.visitorcounter.ratelimit.RateLimitProperties;
+import io.github.visitorcounter.ratelimit.ReadLimitProperties;
 import io.github.visitorcounter.visitor.VisitorCounter.Registration;
 import io.github.visitorcounter.web.RateLimitExceededException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -30,7 +31,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  */
 @DataRedisTest(properties = "visitors.rate-limit.requests=1")
 @EnableConfigurationProperties({ CounterProperties.class, DayProperties.class, ChannelProperties.class,
-		PrivacyProperties.class, RateLimitProperties.class, NewVisitorCapProperties.class })
+		PrivacyProperties.class, RateLimitProperties.class, NewVisitorCapProperties.class, ReadLimitProperties.class })
 @ComponentScan(basePackages = { "io.github.visitorcounter.counter", "io.github.visitorcounter.ratelimit" })
 @Import({ TestRedisConfiguration.class, VisitorCounter.class, CountingPolicy.class, VisitMetrics.class,
 		SimpleMeterRegistry.class })
