@@ -109,13 +109,17 @@ public abstract class ReverseProxy implements AutoCloseable {
 	 */
 	public RawHttp.Response post(InetAddress client, String path, String... headers) {
 		String body = ApiClient.visit(UUID.randomUUID().toString());
-		StringBuilder request = new StringBuilder("POST " + path + " HTTP/1.1\r\n").append("Host: localhost:")
-			.append(this.port)
-			.append("\r\nUser-Agent: visitor-counter-tests\r\nContent-Type: application/json\r\nContent-Length: ")
+		StringBuilder request = new StringBuilder("POST " + path + " HTTP/1.1\r\n")
+			.append("User-Agent: visitor-counter-tests\r\nContent-Type: application/json\r\nContent-Length: ")
 			.append(body.length())
 			.append("\r\n");
+		boolean host = false;
 		for (int i = 0; i < headers.length; i += 2) {
 			request.append(headers[i]).append(": ").append(headers[i + 1]).append("\r\n");
+			host |= headers[i].equalsIgnoreCase("Host");
+		}
+		if (!host) {
+			request.append("Host: localhost:").append(this.port).append("\r\n");
 		}
 		request.append("Connection: close\r\n\r\n").append(body);
 		try {

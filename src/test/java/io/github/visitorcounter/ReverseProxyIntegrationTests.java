@@ -236,9 +236,15 @@ class ReverseProxyIntegrationTests {
 		assertThat(proxy.post(OTHER_CLIENT, path).status()).as("a client from another address").isEqualTo(200);
 	}
 
-	/** A browser's POST from a page served through the proxy is a same-origin request. */
+	/**
+	 * A browser's POST from a page served through the proxy is a same-origin request: on
+	 * the proxy's port, and on the default port, as behind a port mapping (443 to the
+	 * proxy's port) where the browser's URL has none.
+	 */
 	static void ownOriginIsSameOrigin(ReverseProxy proxy) {
 		RawHttp.Response response = proxy.post(newCounterPath(), "Origin", proxy.origin());
+		assertThat(response.status()).as(response.text()).isEqualTo(200);
+		response = proxy.post(newCounterPath(), "Host", "localhost", "Origin", "https://localhost");
 		assertThat(response.status()).as(response.text()).isEqualTo(200);
 	}
 
