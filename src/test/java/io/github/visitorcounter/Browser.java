@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -46,6 +47,10 @@ public class Browser implements AutoCloseable {
 	private final ChromeDriver driver;
 
 	public Browser() {
+		this(List.of());
+	}
+
+	private Browser(List<Path> trustedCertificates) {
 		File chromium = executable("CHROME_BIN", "/usr/bin/chromium");
 		File chromedriver = executable("CHROMEDRIVER", "/usr/bin/chromedriver");
 		try {
@@ -58,12 +63,67 @@ public class Browser implements AutoCloseable {
 			.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
 					"--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
 					"--disable-sync", "--window-size=1280,1100", "--user-data-dir=" + this.profile);
-		ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(chromedriver)
-			.usingAnyFreePort()
-			.build();
-		this.driver = new ChromeDriver(service, options);
+		ChromeDriverService.Builder service = new ChromeDriverService.Builder().usingDriverExecutable(chromedriver)
+			.usingAnyFreePort();
+		if (!trustedCertificates.isEmpty()) {
+			// Chromium on Linux reads the certificates its user trusts from
+			// $HOME/.pki/nssdb.
+			service.withEnvironment(Map.of("HOME", trust(trustedCertificates).toString()));
+		}
+		this.driver = new ChromeDriver(service.build(), options);
 		this.driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(20));
 		this.driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", RECORDER));
+	}
+
+	/**
+	 * A browser that trusts these CA certificates (PEM) the way a user who added them
+	 * would: in its own NSS database, so that it verifies HTTPS sites signed by them like
+	 * any other, host name included. Needs {@code certutil} (Debian:
+	 * {@code libnss3-tools}).
+	 */
+	public static Browser trusting(Path... caCertificates) {
+		return new Browser(List.of(caCertificates));
+	}
+
+	/** A home directory whose NSS database trusts these certificates. */
+	private Path trust(List<Path> certificates) {
+		Path home = this.profile.resolve("home");
+		Path database = home.resolve(".pki/nssdb");
+		try {
+			Files.createDirectories(database);
+			certutil("-N", "--empty-password", "-d", "sql:" + database);
+			for (int i = 0; i < certificates.size(); i++) {
+				certutil("-A", "-d", "sql:" + database, "-t", "C,,", "-n", "test-ca-" + i, "-i",
+						certificates.get(i).toString());
+			}
+			return home;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	private static void certutil(String... arguments) throws IOException {
+		List<String> command = new ArrayList<>(List.of("certutil"));
+		command.addAll(List.of(arguments));
+		Process process;
+		try {
+			process = new ProcessBuilder(command).redirectErrorStream(true).start();
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException("Browser tests over HTTPS need certutil to make Chromium trust the "
+					+ "test's CA. On Debian/Ubuntu: sudo apt-get install libnss3-tools", ex);
+		}
+		try {
+			String output = new String(process.getInputStream().readAllBytes());
+			if (process.waitFor() != 0) {
+				throw new IllegalStateException("certutil " + String.join(" ", arguments) + " failed: " + output);
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	private static File executable(String variable, String fallback) {

@@ -42,13 +42,19 @@ public final class EventStream implements AutoCloseable {
 	}
 
 	public static EventStream open(int port, String path, String... headers) {
-		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-			.header("Accept", "text/event-stream");
+		return open(http, URI.create("http://localhost:" + port + path), headers);
+	}
+
+	/**
+	 * Opens a stream with a client of the caller's, such as one that trusts a test CA.
+	 */
+	public static EventStream open(HttpClient client, URI uri, String... headers) {
+		HttpRequest.Builder request = HttpRequest.newBuilder(uri).header("Accept", "text/event-stream");
 		if (headers.length > 0) {
 			request.headers(headers);
 		}
 		try {
-			return new EventStream(http.send(request.build(), BodyHandlers.ofInputStream()));
+			return new EventStream(client.send(request.build(), BodyHandlers.ofInputStream()));
 		}
 		catch (IOException ex) {
 			throw new IllegalStateException(ex);

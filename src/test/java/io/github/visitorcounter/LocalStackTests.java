@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -41,6 +42,29 @@ class LocalStackTests {
 	}
 
 	@Test
+	void composeBehindCaddyRunsTheRecipeInFrontOfTwoInstancesThatTrustOnlyCaddy() throws IOException {
+		Map<String, Object> services = map(yaml("deploy/compose.caddy.yml"), "services");
+		Map<String, Object> caddy = map(services, "caddy");
+		assertThat((String) caddy.get("image")).matches("caddy:2\\.\\d+\\.\\d+");
+		assertThat(list(caddy, "volumes")).contains("./Caddyfile:/etc/caddy/Caddyfile:ro");
+		assertThat(map(caddy, "environment")).containsEntry("VISITOR_COUNTER_UPSTREAMS", "app1:8080 app2:8080");
+		Object caddyAddress = map(map(caddy, "networks"), "internal").get("ipv4_address");
+		for (String name : List.of("app1", "app2")) {
+			Map<String, Object> app = map(services, name);
+			assertThat(app.get("build")).isEqualTo("..");
+			assertThat(map(app, "environment")).containsEntry("REDIS_URL", "redis://redis:6379")
+				.containsEntry("SERVER_FORWARD_HEADERS_STRATEGY", "native")
+				.containsEntry("SERVER_TOMCAT_REMOTEIP_INTERNAL_PROXIES", caddyAddress + "/32");
+		}
+		assertThat(services.keySet()).filteredOn((name) -> map(services, name).containsKey("ports"))
+			.as("services reachable from outside")
+			.containsExactly("caddy");
+		Map<String, Object> redis = new HashMap<>(map(services, "redis"));
+		redis.remove("networks");
+		assertThat(redis).as("the local stack's Redis").isEqualTo(service("redis"));
+	}
+
+	@Test
 	void dockerfileBuildsWithTheWrapperAndRunsALayeredJarAsANonRootUser() throws IOException {
 		List<String> lines = Files.readAllLines(Path.of("Dockerfile"));
 		assertThat(lines).filteredOn((line) -> line.startsWith("FROM "))
@@ -60,7 +84,9 @@ class LocalStackTests {
 		Map<String, Object> jobs = map(workflow, "jobs");
 		Map<String, Object> matrix = map(map(map(jobs, "verify"), "strategy"), "matrix");
 		assertThat(matrix.get("java")).isEqualTo(List.of("17", "25"));
-		assertThat(map(jobs, "verify").toString()).contains("./mvnw -B verify").contains("cache=maven");
+		assertThat(map(jobs, "verify").toString()).contains("./mvnw -B verify")
+			.contains("cache=maven")
+			.contains("apt-get install -y -qq --no-install-recommends nginx caddy libnss3-tools");
 		assertThat(map(jobs, "compose").toString()).contains("docker compose up -d --build")
 			.contains("\"1 1 2\"")
 			.contains("docker compose down -v");

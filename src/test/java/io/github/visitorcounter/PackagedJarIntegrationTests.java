@@ -1,14 +1,10 @@
 package io.github.visitorcounter;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AutoClose;
@@ -17,7 +13,6 @@ import org.junit.jupiter.api.Test;
 
 import static io.github.visitorcounter.ApiClient.visit;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * The jar as {@code ./mvnw package} builds it, started as a separate process the way the
@@ -31,62 +26,31 @@ class PackagedJarIntegrationTests {
 	@AutoClose
 	private static final RedisServer redis = RedisServer.start(RedisServer.Options.plain());
 
-	private static Process app;
-
-	private static Path log;
+	private static PackagedJar app;
 
 	private static ApiClient api;
 
 	private static int port;
 
 	@BeforeAll
-	static void startJar() throws IOException {
-		Path jar = Path.of(System.getProperty("packagedJar", "target/visitor-counter-0.1.0-SNAPSHOT.jar"));
-		assertThat(jar).as("the packaged jar (run through `./mvnw verify`)").isRegularFile();
-		port = RedisServer.freePort();
-		log = Files.createTempFile("visitor-counter-jar", ".log");
-		ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-				"-Dspring.aot.enabled=true", "-XX:+UseSerialGC", "-Xmx128m", "-jar", jar.toString())
-			.redirectErrorStream(true)
-			.redirectOutput(log.toFile());
-		// Only this test's settings: none of the developer's own.
-		builder.environment()
-			.keySet()
-			.removeIf((name) -> name.startsWith("VISITORS_") || name.startsWith("SPRING_")
-					|| name.startsWith("MANAGEMENT_") || name.startsWith("REDIS_") || name.startsWith("SERVER_"));
-		builder.environment().put("REDIS_URL", redis.url());
-		builder.environment().put("SERVER_PORT", Integer.toString(port));
-		builder.environment().put("VISITORS_ADMIN_TOKEN", ADMIN_TOKEN);
-		builder.environment().put("VISITORS_ID_SECRET", "packaged-jar-test-secret-" + UUID.randomUUID());
-		app = builder.start();
-		api = new ApiClient(port);
-		await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).until(() -> {
-			assertThat(app.isAlive()).as("the application process, see %s", log).isTrue();
-			try {
-				return api.get("/actuator/health/readiness").statusCode() == 200;
-			}
-			catch (UncheckedIOException ex) {
-				return false;
-			}
-		});
+	static void startJar() {
+		app = PackagedJar.start(Map.of("REDIS_URL", redis.url(), "VISITORS_ADMIN_TOKEN", ADMIN_TOKEN,
+				"VISITORS_ID_SECRET", "packaged-jar-test-secret-" + UUID.randomUUID()))
+			.awaitReady();
+		api = app.api();
+		port = app.port();
 	}
 
 	@AfterAll
-	static void stopJar() throws InterruptedException, IOException {
+	static void stopJar() {
 		if (app != null) {
-			app.destroy();
-			if (!app.waitFor(30, TimeUnit.SECONDS)) {
-				app.destroyForcibly();
-			}
-		}
-		if (log != null) {
-			Files.deleteIfExists(log);
+			app.close();
 		}
 	}
 
 	@Test
-	void startsFromTheAheadOfTimeProcessedBeanDefinitions() throws IOException {
-		assertThat(Files.readString(log)).contains("Starting AOT-processed VisitorCounterApplication");
+	void startsFromTheAheadOfTimeProcessedBeanDefinitions() {
+		assertThat(app.log()).contains("Starting AOT-processed VisitorCounterApplication");
 	}
 
 	@Test

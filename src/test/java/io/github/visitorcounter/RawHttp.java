@@ -29,6 +29,20 @@ public final class RawHttp {
 	public static Response exchange(int port, byte[] request, Duration timeout) {
 		try (Socket socket = new Socket()) {
 			socket.connect(new InetSocketAddress("127.0.0.1", port), 2_000);
+			return exchange(socket, request, timeout);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/**
+	 * Sends {@code request} on a socket the caller connected (from an address of its
+	 * choosing, or over TLS), reads as {@link #exchange(int, byte[], Duration)} does, and
+	 * closes the socket.
+	 */
+	public static Response exchange(Socket connected, byte[] request, Duration timeout) {
+		try (Socket socket = connected) {
 			socket.setSoTimeout((int) timeout.toMillis());
 			OutputStream out = socket.getOutputStream();
 			out.write(request);
