@@ -9,6 +9,7 @@ import org.springframework.boot.data.redis.health.DataRedisHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
+import org.springframework.context.event.EventListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
@@ -17,7 +18,8 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
  * Asks Redis how it is at most once per interval, however often the platform polls
  * readiness: on a Redis that bills per command, a probe every second would otherwise be
  * most of an idle instance's bill. Only a healthy answer is kept, and a dropped
- * connection forgets it, so a Redis that went away shows at the next probe.
+ * connection or a request that Redis failed ({@link StorageFailed}) forgets it, so a
+ * Redis that went away or hangs shows at the next probe.
  */
 @Configuration(proxyBeanMethods = false)
 class RedisHealthConfiguration {
@@ -26,8 +28,8 @@ class RedisHealthConfiguration {
 	 * Named as Spring Boot's own, which then backs off; the indicator is still "redis".
 	 */
 	@Bean
-	HealthIndicator redisHealthIndicator(RedisConnectionFactory connectionFactory, ClientResources clientResources,
-			HealthProperties properties) {
+	CachedHealthIndicator redisHealthIndicator(RedisConnectionFactory connectionFactory,
+			ClientResources clientResources, HealthProperties properties) {
 		CachedHealthIndicator cached = new CachedHealthIndicator(new DataRedisHealthIndicator(connectionFactory),
 				properties.redisCheckInterval());
 		clientResources.eventBus()
@@ -64,6 +66,7 @@ class RedisHealthConfiguration {
 			return health;
 		}
 
+		@EventListener(StorageFailed.class)
 		void forget() {
 			this.healthy = null;
 		}

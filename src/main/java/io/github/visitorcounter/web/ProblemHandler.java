@@ -5,9 +5,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import io.github.visitorcounter.system.StorageFailed;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.MessageSourceResolvable;
 import org.springframework.dao.DataAccessException;
 import org.springframework.http.HttpHeaders;
@@ -37,6 +39,12 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
 	private final StorageFailureLog storageFailures = new StorageFailureLog(Clock.systemUTC());
 
+	private final ApplicationEventPublisher events;
+
+	ProblemHandler(ApplicationEventPublisher events) {
+		this.events = events;
+	}
+
 	@ExceptionHandler(PayloadTooLargeException.class)
 	ResponseEntity<ProblemDetail> handlePayloadTooLarge() {
 		return respond(ProblemType.PAYLOAD_TOO_LARGE.problem(), HttpHeaders.EMPTY);
@@ -49,6 +57,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 	@ExceptionHandler(DataAccessException.class)
 	ResponseEntity<ProblemDetail> handleStorageUnavailable(Exception ex) {
 		this.storageFailures.failed(ex);
+		this.events.publishEvent(new StorageFailed());
 		HttpHeaders headers = new HttpHeaders();
 		headers.set(HttpHeaders.RETRY_AFTER, STORAGE_RETRY_AFTER_SECONDS);
 		return respond(ProblemType.STORAGE_UNAVAILABLE.problem(), headers);
