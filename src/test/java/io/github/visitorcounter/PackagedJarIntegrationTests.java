@@ -10,12 +10,15 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
+import io.github.visitorcounter.testing.ApiClient;
+import io.github.visitorcounter.testing.EventStream;
+import io.github.visitorcounter.testing.RedisServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import static io.github.visitorcounter.ApiClient.visit;
+import static io.github.visitorcounter.testing.ApiClient.visit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

@@ -6,7 +6,7 @@ import java.nio.charset.StandardCharsets;
 
 import javax.xml.parsers.DocumentBuilderFactory;
 
-import io.github.visitorcounter.ApiTestSupport;
+import io.github.visitorcounter.testing.ApiTestSupport;
 import org.junit.jupiter.api.Test;
 import org.w3c.dom.Document;
 import org.w3c.dom.NodeList;

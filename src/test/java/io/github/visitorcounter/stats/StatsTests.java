@@ -7,8 +7,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-import io.github.visitorcounter.ApiTestSupport;
-import io.github.visitorcounter.MutableClock;
+import io.github.visitorcounter.testing.ApiTestSupport;
+import io.github.visitorcounter.testing.MutableClock;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -21,7 +21,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Primary;
 
-import static io.github.visitorcounter.ApiClient.visit;
+import static io.github.visitorcounter.testing.ApiClient.visit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 

@@ -5,13 +5,13 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-import io.github.visitorcounter.ApiClient;
-import io.github.visitorcounter.DirectRedis;
-import io.github.visitorcounter.RedisServer;
-import io.github.visitorcounter.VisitLoad;
-import io.github.visitorcounter.VisitLoad.Outcome;
 import io.github.visitorcounter.VisitorCounterApplication;
 import io.github.visitorcounter.counter.CounterKeys;
+import io.github.visitorcounter.testing.ApiClient;
+import io.github.visitorcounter.testing.DirectRedis;
+import io.github.visitorcounter.testing.RedisServer;
+import io.github.visitorcounter.testing.VisitLoad;
+import io.github.visitorcounter.testing.VisitLoad.Outcome;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 

@@ -11,9 +11,9 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.stream.IntStream;
 
-import io.github.visitorcounter.ApiClient;
-import io.github.visitorcounter.EventStream;
-import io.github.visitorcounter.RedisCluster;
+import io.github.visitorcounter.testing.ApiClient;
+import io.github.visitorcounter.testing.EventStream;
+import io.github.visitorcounter.testing.RedisCluster;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
@@ -24,7 +24,7 @@ import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-import static io.github.visitorcounter.ApiClient.visit;
+import static io.github.visitorcounter.testing.ApiClient.visit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

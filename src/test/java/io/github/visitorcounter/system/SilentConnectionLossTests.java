@@ -3,11 +3,11 @@ package io.github.visitorcounter.system;
 import java.time.Duration;
 import java.util.List;
 
-import io.github.visitorcounter.ApiClient;
-import io.github.visitorcounter.BlackholeProxy;
-import io.github.visitorcounter.RedisServer;
-import io.github.visitorcounter.VisitLoad;
-import io.github.visitorcounter.VisitLoad.Outcome;
+import io.github.visitorcounter.testing.ApiClient;
+import io.github.visitorcounter.testing.BlackholeProxy;
+import io.github.visitorcounter.testing.RedisServer;
+import io.github.visitorcounter.testing.VisitLoad;
+import io.github.visitorcounter.testing.VisitLoad.Outcome;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 

@@ -4,9 +4,9 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.UUID;
 
-import io.github.visitorcounter.ApiClient;
-import io.github.visitorcounter.EventStream;
-import io.github.visitorcounter.RedisServer;
+import io.github.visitorcounter.testing.ApiClient;
+import io.github.visitorcounter.testing.EventStream;
+import io.github.visitorcounter.testing.RedisServer;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -20,7 +20,7 @@ import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-import static io.github.visitorcounter.ApiClient.visit;
+import static io.github.visitorcounter.testing.ApiClient.visit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

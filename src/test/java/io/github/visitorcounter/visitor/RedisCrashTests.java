@@ -3,11 +3,11 @@ package io.github.visitorcounter.visitor;
 import java.time.Duration;
 import java.util.List;
 
-import io.github.visitorcounter.ApiClient;
-import io.github.visitorcounter.DirectRedis;
-import io.github.visitorcounter.RedisServer;
-import io.github.visitorcounter.VisitLoad;
-import io.github.visitorcounter.VisitLoad.Outcome;
+import io.github.visitorcounter.testing.ApiClient;
+import io.github.visitorcounter.testing.DirectRedis;
+import io.github.visitorcounter.testing.RedisServer;
+import io.github.visitorcounter.testing.VisitLoad;
+import io.github.visitorcounter.testing.VisitLoad.Outcome;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -6,11 +6,11 @@ import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import io.github.visitorcounter.ApiClient;
-import io.github.visitorcounter.DirectRedis;
-import io.github.visitorcounter.RedisServer;
-import io.github.visitorcounter.VisitLoad;
-import io.github.visitorcounter.VisitLoad.Outcome;
+import io.github.visitorcounter.testing.ApiClient;
+import io.github.visitorcounter.testing.DirectRedis;
+import io.github.visitorcounter.testing.RedisServer;
+import io.github.visitorcounter.testing.VisitLoad;
+import io.github.visitorcounter.testing.VisitLoad.Outcome;
 import io.lettuce.core.KillArgs;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;

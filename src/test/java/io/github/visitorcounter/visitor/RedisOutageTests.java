@@ -5,8 +5,8 @@ import java.time.Duration;
 import java.util.UUID;
 import java.util.function.Supplier;
 
-import io.github.visitorcounter.ApiClient;
-import io.github.visitorcounter.RedisServer;
+import io.github.visitorcounter.testing.ApiClient;
+import io.github.visitorcounter.testing.RedisServer;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -18,7 +18,7 @@ import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-import static io.github.visitorcounter.ApiClient.visit;
+import static io.github.visitorcounter.testing.ApiClient.visit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

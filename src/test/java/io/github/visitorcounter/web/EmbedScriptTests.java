@@ -6,8 +6,8 @@ import java.io.InputStream;
 import java.net.http.HttpResponse;
 import java.util.zip.GZIPOutputStream;
 
-import io.github.visitorcounter.ApiClient;
-import io.github.visitorcounter.TestRedisConfiguration;
+import io.github.visitorcounter.testing.ApiClient;
+import io.github.visitorcounter.testing.TestRedisConfiguration;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.test.context.SpringBootTest;

@@ -2,8 +2,8 @@ package io.github.visitorcounter.web;
 
 import java.time.Duration;
 
-import io.github.visitorcounter.Browser;
-import io.github.visitorcounter.RedisServer;
+import io.github.visitorcounter.testing.Browser;
+import io.github.visitorcounter.testing.RedisServer;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 

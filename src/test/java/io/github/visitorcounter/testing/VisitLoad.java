@@ -1,4 +1,4 @@
-package io.github.visitorcounter;
+package io.github.visitorcounter.testing;
 
 import java.net.ConnectException;
 import java.net.http.HttpResponse;
@@ -9,7 +9,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Predicate;
 
-import static io.github.visitorcounter.ApiClient.visit;
+import static io.github.visitorcounter.testing.ApiClient.visit;
 
 /**
  * Concurrent {@code POST}s of visits, as many browsers would send them, that record every

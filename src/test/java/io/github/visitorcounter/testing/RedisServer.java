@@ -1,4 +1,4 @@
-package io.github.visitorcounter;
+package io.github.visitorcounter.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,10 +16,11 @@ import java.util.Optional;
 import org.testcontainers.DockerClientFactory;
 
 /**
- * A real Redis for tests and for the dev-time {@link TestVisitorCounterApplication}: a
- * Testcontainers {@code redis:7} container when Docker is available, otherwise a
- * {@code redis-server} process on a free port without persistence.
- * {@code VISITORS_TEST_REDIS=docker|process} forces one of the two.
+ * A real Redis for tests and for the dev-time
+ * {@link io.github.visitorcounter.TestVisitorCounterApplication}: a Testcontainers
+ * {@code redis:7} container when Docker is available, otherwise a {@code redis-server}
+ * process on a free port without persistence. {@code VISITORS_TEST_REDIS=docker|process}
+ * forces one of the two.
  * <p>
  * Besides the shared instance, tests can start their own: one they stop and restart (same
  * port), or a TLS one with a password that stands in for Upstash.
@@ -125,7 +126,7 @@ public abstract class RedisServer implements AutoCloseable {
 			.findFirst();
 	}
 
-	static int freePort() {
+	public static int freePort() {
 		try (ServerSocket socket = new ServerSocket(0)) {
 			socket.setReuseAddress(true);
 			return socket.getLocalPort();
