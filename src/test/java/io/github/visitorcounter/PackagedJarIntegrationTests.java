@@ -14,9 +14,9 @@ import io.github.visitorcounter.testing.ApiClient;
 import io.github.visitorcounter.testing.EventStream;
 import io.github.visitorcounter.testing.RedisServer;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static io.github.visitorcounter.testing.ApiClient.visit;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,8 +31,8 @@ class PackagedJarIntegrationTests {
 
 	private static final String ADMIN_TOKEN = "admin-token-" + UUID.randomUUID();
 
-	@AutoClose
-	private static final RedisServer redis = RedisServer.start(RedisServer.Options.plain());
+	@RegisterExtension
+	static final RedisServer redis = RedisServer.start(RedisServer.Options.plain());
 
 	private static Process app;
 

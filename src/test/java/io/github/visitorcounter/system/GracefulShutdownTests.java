@@ -12,8 +12,8 @@ import io.github.visitorcounter.testing.DirectRedis;
 import io.github.visitorcounter.testing.RedisServer;
 import io.github.visitorcounter.testing.VisitLoad;
 import io.github.visitorcounter.testing.VisitLoad.Outcome;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -31,12 +31,8 @@ import static org.awaitility.Awaitility.await;
  */
 class GracefulShutdownTests {
 
-	private static final RedisServer redis = RedisServer.start(RedisServer.Options.plain());
-
-	@AfterAll
-	static void stopRedis() {
-		redis.close();
-	}
+	@RegisterExtension
+	static final RedisServer redis = RedisServer.start(RedisServer.Options.plain());
 
 	@Test
 	void completesRequestsInFlightAndLosesNoAcknowledgedVisitor() {

@@ -14,8 +14,8 @@ import java.util.stream.IntStream;
 import io.github.visitorcounter.testing.ApiClient;
 import io.github.visitorcounter.testing.EventStream;
 import io.github.visitorcounter.testing.RedisCluster;
-import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
@@ -38,15 +38,15 @@ class RedisClusterPasswordTests {
 
 	private static final String PASSWORD = "cluster-password-" + UUID.randomUUID();
 
-	@AutoClose
-	private static final RedisCluster cluster = RedisCluster.startWithPassword(PASSWORD);
+	@RegisterExtension
+	static final RedisCluster cluster = RedisCluster.startWithPassword(PASSWORD);
 
 	@LocalServerPort
 	private int port;
 
+	/** The nodes come from the cluster ({@link RedisCluster#applicationProperties()}). */
 	@DynamicPropertySource
-	static void clusterWithPassword(DynamicPropertyRegistry registry) {
-		registry.add("REDIS_CLUSTER_NODES", cluster::nodes);
+	static void passwordInRedisUrl(DynamicPropertyRegistry registry) {
 		registry.add("REDIS_URL", () -> "redis://default:" + PASSWORD + "@cluster");
 	}
 

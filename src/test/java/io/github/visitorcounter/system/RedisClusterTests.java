@@ -21,9 +21,8 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions.RefreshTrigger;
-import org.junit.jupiter.api.AutoClose;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -31,8 +30,6 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 import static io.github.visitorcounter.testing.ApiClient.visit;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -57,25 +54,19 @@ class RedisClusterTests {
 	/** Longest time from killing a master until its counters work again. */
 	private static final Duration RECOVERY = Duration.ofSeconds(20);
 
-	@AutoClose
-	private static final RedisCluster cluster = RedisCluster.start();
+	@RegisterExtension
+	static final RedisCluster cluster = RedisCluster.start();
 
-	@LocalServerPort
-	private int port;
+	private final int port;
+
+	private final ApiClient api;
 
 	@Autowired
 	private LettuceConnectionFactory connectionFactory;
 
-	private ApiClient api;
-
-	@DynamicPropertySource
-	static void clusterNodes(DynamicPropertyRegistry registry) {
-		registry.add("REDIS_CLUSTER_NODES", cluster::nodes);
-	}
-
-	@BeforeEach
-	void setUp() {
-		this.api = new ApiClient(this.port);
+	RedisClusterTests(@LocalServerPort int port) {
+		this.port = port;
+		this.api = new ApiClient(port);
 	}
 
 	@Test

@@ -10,13 +10,12 @@ import io.github.visitorcounter.testing.VisitLoad;
 import io.github.visitorcounter.testing.VisitLoad.Outcome;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -40,19 +39,15 @@ class SilentConnectionLossTests {
 	/** Longest time from the black hole until requests succeed again. */
 	private static final Duration RECOVERY = Duration.ofSeconds(40);
 
+	/** Reached by the application only through {@link #proxy}. */
 	@AutoClose
 	private static final RedisServer redis = RedisServer.start(RedisServer.Options.plain());
 
-	@AutoClose
-	private static final BlackholeProxy proxy = new BlackholeProxy(redis.host(), redis.port());
+	@RegisterExtension
+	static final BlackholeProxy proxy = new BlackholeProxy(redis.host(), redis.port());
 
 	@LocalServerPort
 	private int port;
-
-	@DynamicPropertySource
-	static void redisUrl(DynamicPropertyRegistry registry) {
-		registry.add("spring.data.redis.url", proxy::redisUrl);
-	}
 
 	@Test
 	void findsASilentlyDeadConnectionAndReconnectsWithinFortySeconds() {

@@ -11,6 +11,8 @@ import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.utility.DockerImageName;
 import org.testcontainers.utility.MountableFile;
 
+import static io.github.visitorcounter.testing.Sleep.sleep;
+
 /**
  * A Testcontainers {@code redis:7} container. Its host port is fixed when it is created,
  * so that a test can stop and restart it and find it at the same address.

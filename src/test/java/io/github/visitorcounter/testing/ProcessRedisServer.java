@@ -11,6 +11,8 @@ import java.util.concurrent.TimeUnit;
 
 import org.springframework.util.FileSystemUtils;
 
+import static io.github.visitorcounter.testing.Sleep.sleep;
+
 /**
  * A {@code redis-server} child process on a free loopback port, with no persistence
  * unless {@link RedisServer.Options#extraArgs()} turn it on. Its data directory lives

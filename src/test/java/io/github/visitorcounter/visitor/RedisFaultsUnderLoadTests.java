@@ -12,16 +12,13 @@ import io.github.visitorcounter.testing.RedisServer;
 import io.github.visitorcounter.testing.VisitLoad;
 import io.github.visitorcounter.testing.VisitLoad.Outcome;
 import io.lettuce.core.KillArgs;
-import org.junit.jupiter.api.AutoClose;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -46,22 +43,13 @@ class RedisFaultsUnderLoadTests {
 	/** A 503 may come this long after Redis is back: reconnect delay and timeout. */
 	private static final Duration RECONNECT_MARGIN = Duration.ofSeconds(3);
 
-	@AutoClose
-	private static final RedisServer redis = RedisServer.start(RedisServer.Options.plain());
+	@RegisterExtension
+	static final RedisServer redis = RedisServer.start(RedisServer.Options.plain());
 
-	@LocalServerPort
-	private int port;
+	private final ApiClient api;
 
-	private ApiClient api;
-
-	@DynamicPropertySource
-	static void redisUrl(DynamicPropertyRegistry registry) {
-		registry.add("spring.data.redis.url", redis::url);
-	}
-
-	@BeforeEach
-	void setUp() {
-		this.api = new ApiClient(this.port);
+	RedisFaultsUnderLoadTests(@LocalServerPort int port) {
+		this.api = new ApiClient(port);
 	}
 
 	@Test
