@@ -9,6 +9,7 @@ import java.util.Set;
 
 import io.github.visitorcounter.testing.ApiTestSupport;
 import io.github.visitorcounter.testing.MutableClock;
+import io.github.visitorcounter.testing.WithoutLimits;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -29,8 +30,8 @@ import static org.assertj.core.api.Assertions.within;
  * Daily uniques end to end: visits over simulated days (an injected clock), read back
  * through the stats endpoint and compared with the exact distinct counts.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "visitors.rate-limit.enabled=false", "visitors.new-visitor-cap.enabled=false" })
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+@WithoutLimits
 @Import(StatsTests.SimulatedDays.class)
 class StatsTests extends ApiTestSupport {
 

@@ -12,6 +12,7 @@ import io.github.visitorcounter.testing.DirectRedis;
 import io.github.visitorcounter.testing.RedisServer;
 import io.github.visitorcounter.testing.VisitLoad;
 import io.github.visitorcounter.testing.VisitLoad.Outcome;
+import io.github.visitorcounter.testing.WithoutLimits;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -38,9 +39,9 @@ class GracefulShutdownTests {
 	void completesRequestsInFlightAndLosesNoAcknowledgedVisitor() {
 		String counter = "shutdown";
 		ConfigurableApplicationContext application = new SpringApplicationBuilder(VisitorCounterApplication.class)
+			.profiles(WithoutLimits.PROFILE)
 			// As command-line arguments: they win over application.properties.
-			.run("--server.port=0", "--spring.data.redis.url=" + redis.url(), "--visitors.rate-limit.enabled=false",
-					"--visitors.new-visitor-cap.enabled=false");
+			.run("--server.port=0", "--spring.data.redis.url=" + redis.url());
 		int port = Integer.parseInt(application.getEnvironment().getProperty("local.server.port"));
 		CounterKeys keys = application.getBean(CounterKeys.class);
 		List<Outcome> outcomes;

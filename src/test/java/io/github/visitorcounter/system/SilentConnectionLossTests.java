@@ -8,6 +8,7 @@ import io.github.visitorcounter.testing.BlackholeProxy;
 import io.github.visitorcounter.testing.RedisServer;
 import io.github.visitorcounter.testing.VisitLoad;
 import io.github.visitorcounter.testing.VisitLoad.Outcome;
+import io.github.visitorcounter.testing.WithoutLimits;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -28,8 +29,8 @@ import static org.awaitility.Awaitility.await;
  * minutes of retransmissions, and reconnects. The path heals for new connections only, so
  * a success proves that the application opened a new one.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "visitors.rate-limit.enabled=false", "visitors.new-visitor-cap.enabled=false" })
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+@WithoutLimits
 @DirtiesContext
 class SilentConnectionLossTests {
 

@@ -9,6 +9,7 @@ import io.github.visitorcounter.testing.Interval;
 import io.github.visitorcounter.testing.RedisServer;
 import io.github.visitorcounter.testing.VisitLoad;
 import io.github.visitorcounter.testing.VisitLoad.Outcome;
+import io.github.visitorcounter.testing.WithoutLimits;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -29,8 +30,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * was acknowledged as new is lost. With {@code everysec}, Redis may lose up to about a
  * second of acknowledged writes, but count and dedupe keys still agree.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "visitors.rate-limit.enabled=false", "visitors.new-visitor-cap.enabled=false" })
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+@WithoutLimits
 @DirtiesContext
 class RedisCrashTests {
 

@@ -11,6 +11,7 @@ import io.github.visitorcounter.testing.DirectRedis;
 import io.github.visitorcounter.testing.RedisServer;
 import io.github.visitorcounter.testing.VisitLoad;
 import io.github.visitorcounter.testing.VisitLoad.Outcome;
+import io.github.visitorcounter.testing.WithoutLimits;
 import io.lettuce.core.KillArgs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -29,8 +30,8 @@ import static org.awaitility.Awaitility.await;
  * API answers every request quickly, with 200 or a 503 problem only while Redis cannot
  * answer, comes back by itself, and never counts a visitor twice.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "visitors.rate-limit.enabled=false", "visitors.new-visitor-cap.enabled=false" })
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+@WithoutLimits
 @DirtiesContext
 class RedisFaultsUnderLoadTests {
 

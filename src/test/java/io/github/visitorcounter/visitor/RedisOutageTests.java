@@ -7,6 +7,7 @@ import java.util.function.Supplier;
 
 import io.github.visitorcounter.testing.ApiClient;
 import io.github.visitorcounter.testing.RedisServer;
+import io.github.visitorcounter.testing.WithoutLimits;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -26,8 +27,8 @@ import static org.awaitility.Awaitility.await;
  * A Redis this test owns, stopped and frozen under the running application: the API
  * answers 503 fast and recovers by itself.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "visitors.rate-limit.enabled=false", "visitors.new-visitor-cap.enabled=false" })
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+@WithoutLimits
 @DirtiesContext
 class RedisOutageTests {
 

@@ -21,6 +21,7 @@ import java.util.stream.IntStream;
 import io.github.visitorcounter.testing.ApiTestSupport;
 import io.github.visitorcounter.testing.RedisMonitor;
 import io.github.visitorcounter.testing.RedisServer;
+import io.github.visitorcounter.testing.WithoutLimits;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.test.context.SpringBootTest;
@@ -34,8 +35,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * The API end to end, over HTTP, against a real Redis.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "visitors.rate-limit.enabled=false", "visitors.new-visitor-cap.enabled=false" })
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+@WithoutLimits
 class VisitorApiTests extends ApiTestSupport {
 
 	@Test
