@@ -6,12 +6,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import io.github.visitorcounter.testing.ApiClient;
+import io.github.visitorcounter.testing.EventStream;
+import io.github.visitorcounter.testing.PackagedJar;
+import io.github.visitorcounter.testing.RedisServer;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import static io.github.visitorcounter.ApiClient.visit;
+import static io.github.visitorcounter.testing.ApiClient.visit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -23,8 +27,8 @@ class PackagedJarIntegrationTests {
 
 	private static final String ADMIN_TOKEN = "admin-token-" + UUID.randomUUID();
 
-	@AutoClose
-	private static final RedisServer redis = RedisServer.start(RedisServer.Options.plain());
+	@RegisterExtension
+	static final RedisServer redis = RedisServer.start(RedisServer.Options.plain());
 
 	private static PackagedJar app;
 

@@ -17,6 +17,15 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import io.github.visitorcounter.testing.Browser;
+import io.github.visitorcounter.testing.CaddyProxy;
+import io.github.visitorcounter.testing.EventStream;
+import io.github.visitorcounter.testing.NginxProxy;
+import io.github.visitorcounter.testing.PackagedJar;
+import io.github.visitorcounter.testing.RawHttp;
+import io.github.visitorcounter.testing.RedisServer;
+import io.github.visitorcounter.testing.ReverseProxy;
+import io.github.visitorcounter.testing.SelfSignedCertificate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,7 +33,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import static io.github.visitorcounter.ApiClient.visit;
+import static io.github.visitorcounter.testing.ApiClient.visit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 

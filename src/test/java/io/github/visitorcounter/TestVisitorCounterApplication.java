@@ -1,5 +1,7 @@
 package io.github.visitorcounter;
 
+import io.github.visitorcounter.testing.TestRedisConfiguration;
+
 import org.springframework.boot.SpringApplication;
 
 /**

@@ -5,14 +5,14 @@ import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.UUID;
 
-import io.github.visitorcounter.ApiTestSupport;
-import io.github.visitorcounter.TestRedisConfiguration;
+import io.github.visitorcounter.testing.ApiTestSupport;
+import io.github.visitorcounter.testing.TestRedisConfiguration;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 
-import static io.github.visitorcounter.ApiClient.visit;
+import static io.github.visitorcounter.testing.ApiClient.visit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

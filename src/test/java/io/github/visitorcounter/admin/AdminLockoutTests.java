@@ -2,7 +2,7 @@ package io.github.visitorcounter.admin;
 
 import java.net.http.HttpResponse;
 
-import io.github.visitorcounter.ApiTestSupport;
+import io.github.visitorcounter.testing.ApiTestSupport;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.test.context.SpringBootTest;

@@ -7,9 +7,9 @@ import java.time.Duration;
 
 import javax.xml.parsers.DocumentBuilderFactory;
 
-import io.github.visitorcounter.ApiTestSupport;
-import io.github.visitorcounter.RedisMonitor;
-import io.github.visitorcounter.RedisServer;
+import io.github.visitorcounter.testing.ApiTestSupport;
+import io.github.visitorcounter.testing.RedisMonitor;
+import io.github.visitorcounter.testing.RedisServer;
 import org.junit.jupiter.api.Test;
 import org.w3c.dom.Document;
 import org.w3c.dom.NodeList;

@@ -9,10 +9,10 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
-import io.github.visitorcounter.TestRedisConfiguration;
 import io.github.visitorcounter.counter.RegistrationScript.Limits;
 import io.github.visitorcounter.counter.RegistrationScript.Outcome;
 import io.github.visitorcounter.counter.RegistrationScript.Result;
+import io.github.visitorcounter.testing.TestRedisConfiguration;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 

@@ -5,9 +5,9 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 
-import io.github.visitorcounter.ApiClient;
-import io.github.visitorcounter.ApiTestSupport;
-import io.github.visitorcounter.Browser;
+import io.github.visitorcounter.testing.ApiClient;
+import io.github.visitorcounter.testing.ApiTestSupport;
+import io.github.visitorcounter.testing.Browser;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.test.context.SpringBootTest;

@@ -8,12 +8,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-import io.github.visitorcounter.ApiClient;
-import io.github.visitorcounter.ApiTestSupport;
-import io.github.visitorcounter.DirectRedis;
-import io.github.visitorcounter.EventStream;
-import io.github.visitorcounter.RedisServer;
 import io.github.visitorcounter.VisitorCounterApplication;
+import io.github.visitorcounter.testing.ApiClient;
+import io.github.visitorcounter.testing.ApiTestSupport;
+import io.github.visitorcounter.testing.DirectRedis;
+import io.github.visitorcounter.testing.EventStream;
+import io.github.visitorcounter.testing.RedisServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -23,7 +23,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.context.ConfigurableApplicationContext;
 
-import static io.github.visitorcounter.ApiClient.visit;
+import static io.github.visitorcounter.testing.ApiClient.visit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

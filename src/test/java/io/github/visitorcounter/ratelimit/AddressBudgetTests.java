@@ -3,7 +3,7 @@ package io.github.visitorcounter.ratelimit;
 import java.time.Duration;
 import java.time.Instant;
 
-import io.github.visitorcounter.MutableClock;
+import io.github.visitorcounter.testing.MutableClock;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -3,8 +3,8 @@ package io.github.visitorcounter.ratelimit;
 import java.net.http.HttpResponse;
 import java.util.UUID;
 
-import io.github.visitorcounter.ApiClient;
-import io.github.visitorcounter.ApiTestSupport;
+import io.github.visitorcounter.testing.ApiClient;
+import io.github.visitorcounter.testing.ApiTestSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

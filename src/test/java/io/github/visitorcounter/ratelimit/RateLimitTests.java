@@ -5,10 +5,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-import io.github.visitorcounter.ApiClient;
-import io.github.visitorcounter.ApiTestSupport;
-import io.github.visitorcounter.RedisServer;
 import io.github.visitorcounter.VisitorCounterApplication;
+import io.github.visitorcounter.testing.ApiClient;
+import io.github.visitorcounter.testing.ApiTestSupport;
+import io.github.visitorcounter.testing.RedisServer;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -16,7 +16,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.context.ConfigurableApplicationContext;
 
-import static io.github.visitorcounter.ApiClient.visit;
+import static io.github.visitorcounter.testing.ApiClient.visit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

@@ -8,10 +8,11 @@ import java.util.List;
 import java.util.Properties;
 import java.util.Set;
 
-import io.github.visitorcounter.ApiTestSupport;
-import io.github.visitorcounter.MutableClock;
-import io.github.visitorcounter.RedisMonitor;
-import io.github.visitorcounter.RedisServer;
+import io.github.visitorcounter.testing.ApiTestSupport;
+import io.github.visitorcounter.testing.MutableClock;
+import io.github.visitorcounter.testing.RedisMonitor;
+import io.github.visitorcounter.testing.RedisServer;
+import io.github.visitorcounter.testing.WithoutLimits;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -27,7 +28,7 @@ import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Primary;
 import org.springframework.data.redis.core.RedisCallback;
 
-import static io.github.visitorcounter.ApiClient.visit;
+import static io.github.visitorcounter.testing.ApiClient.visit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
@@ -36,8 +37,8 @@ import static org.awaitility.Awaitility.await;
  * Daily uniques end to end: visits over simulated days (an injected clock), read back
  * through the stats endpoint and compared with the exact distinct counts.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "visitors.rate-limit.enabled=false", "visitors.new-visitor-cap.enabled=false" })
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+@WithoutLimits
 @Import(StatsTests.SimulatedDays.class)
 class StatsTests extends ApiTestSupport {
 

@@ -5,21 +5,22 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-import io.github.visitorcounter.ApiClient;
-import io.github.visitorcounter.DirectRedis;
-import io.github.visitorcounter.RedisServer;
-import io.github.visitorcounter.VisitLoad;
-import io.github.visitorcounter.VisitLoad.Outcome;
 import io.github.visitorcounter.VisitorCounterApplication;
 import io.github.visitorcounter.counter.CounterKeys;
-import org.junit.jupiter.api.AfterAll;
+import io.github.visitorcounter.testing.ApiClient;
+import io.github.visitorcounter.testing.DirectRedis;
+import io.github.visitorcounter.testing.Interval;
+import io.github.visitorcounter.testing.RedisServer;
+import io.github.visitorcounter.testing.VisitLoad;
+import io.github.visitorcounter.testing.VisitLoad.Outcome;
+import io.github.visitorcounter.testing.WithoutLimits;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * The application shut down under concurrent registrations, the way SIGTERM does it
@@ -31,78 +32,107 @@ import static org.awaitility.Awaitility.await;
  */
 class GracefulShutdownTests {
 
-	private static final RedisServer redis = RedisServer.start(RedisServer.Options.plain());
-
-	@AfterAll
-	static void stopRedis() {
-		redis.close();
-	}
+	@RegisterExtension
+	static final RedisServer redis = RedisServer.start(RedisServer.Options.plain());
 
 	@Test
 	void completesRequestsInFlightAndLosesNoAcknowledgedVisitor() {
 		String counter = "shutdown";
-		ConfigurableApplicationContext application = new SpringApplicationBuilder(VisitorCounterApplication.class)
-			// As command-line arguments: they win over application.properties.
-			.run("--server.port=0", "--spring.data.redis.url=" + redis.url(), "--visitors.rate-limit.enabled=false",
-					"--visitors.new-visitor-cap.enabled=false");
-		int port = Integer.parseInt(application.getEnvironment().getProperty("local.server.port"));
+		ConfigurableApplicationContext application = startApplication();
 		CounterKeys keys = application.getBean(CounterKeys.class);
-		List<Outcome> outcomes;
-		long closingAt;
-		long closedAt;
-		VisitLoad load = VisitLoad.start(new ApiClient(port), "/api/visitors/" + counter, 8, Duration.ofMillis(2));
-		try {
-			await().atMost(Duration.ofSeconds(20)).until(() -> load.count(Outcome::ok) >= 300);
-			closingAt = System.nanoTime();
-			application.close();
-			closedAt = System.nanoTime();
-			await().atMost(Duration.ofSeconds(10))
-				.until(() -> load.count((outcome) -> outcome.startedNanos() > closedAt) >= 50);
-		}
-		finally {
-			outcomes = load.stop();
-			application.close();
-		}
-		List<Outcome> refused = outcomes.stream().filter(Outcome::connectionRefused).toList();
-		List<Outcome> answeredWhileClosing = outcomes.stream()
-			.filter((outcome) -> outcome.ok() && outcome.endedNanos() > closingAt)
-			.toList();
-		System.out.printf(
-				"Shutdown under load: %d requests, %d answered 200 (%d while closing), %d refused, others: %s; "
-						+ "close() took %d ms%n",
-				outcomes.size(), outcomes.stream().filter(Outcome::ok).count(), answeredWhileClosing.size(),
-				refused.size(),
-				outcomes.stream().filter((outcome) -> !outcome.ok() && !outcome.connectionRefused()).toList(),
-				Duration.ofNanos(closedAt - closingAt).toMillis());
+
+		Shutdown shutdown = closeUnderLoad(application, counter);
+
+		report(shutdown);
 		// No 5xx, no truncated body.
-		assertThat(outcomes).allSatisfy(
+		assertThat(shutdown.outcomes()).allSatisfy(
 				(outcome) -> assertThat(outcome.ok() || outcome.connectionRefused() || outcome.closedBeforeResponse())
 					.as("200, connection refused, or closed before any response byte: %s", outcome)
 					.isTrue());
-		assertThat(refused).as("requests refused after the shutdown").isNotEmpty().allSatisfy((outcome) -> {
-			assertThat(outcome.endedNanos()).as("refused only once closing").isGreaterThan(closingAt);
+		assertThat(shutdown.refused()).as("requests refused after the shutdown").isNotEmpty().allSatisfy((outcome) -> {
+			assertThat(outcome.endedNanos()).as("refused only once closing")
+				.isGreaterThan(shutdown.closing().beganNanos());
 		});
-		Set<String> answeredVisitors = outcomes.stream()
-			.filter(Outcome::ok)
-			.map(Outcome::visitorId)
-			.collect(Collectors.toSet());
-		List<String> unanswered = outcomes.stream()
-			.filter(Outcome::closedBeforeResponse)
-			.map(Outcome::visitorId)
-			.filter((visitor) -> !answeredVisitors.contains(visitor))
-			.toList();
+		assertEveryAcknowledgedVisitorCountedAndNoUnreadOne(counter, keys, shutdown);
+	}
+
+	private static ConfigurableApplicationContext startApplication() {
+		return new SpringApplicationBuilder(VisitorCounterApplication.class).profiles(WithoutLimits.PROFILE)
+			// As command-line arguments: they win over application.properties.
+			.run("--server.port=0", "--spring.data.redis.url=" + redis.url());
+	}
+
+	private static int port(ConfigurableApplicationContext application) {
+		return Integer.parseInt(application.getEnvironment().getProperty("local.server.port"));
+	}
+
+	/**
+	 * Once the load runs, closes the application as SIGTERM would, and lets the load go
+	 * on against the closed port for a while.
+	 */
+	private static Shutdown closeUnderLoad(ConfigurableApplicationContext application, String counter) {
+		ApiClient api = new ApiClient(port(application));
+		try (application; VisitLoad load = VisitLoad.start(api, "/api/visitors/" + counter, 8, Duration.ofMillis(2))) {
+			load.awaitCount(300, Outcome::ok, Duration.ofSeconds(20));
+			Interval closing = Interval.of(application::close);
+			load.awaitCount(50, (outcome) -> outcome.startedNanos() > closing.endedNanos(), Duration.ofSeconds(10));
+			return new Shutdown(load.stop(), closing);
+		}
+	}
+
+	private static void assertEveryAcknowledgedVisitorCountedAndNoUnreadOne(String counter, CounterKeys keys,
+			Shutdown shutdown) {
 		try (DirectRedis direct = new DirectRedis(redis)) {
 			long count = direct.counter(counter);
 			assertThat(count).as("count").isEqualTo(direct.seenVisitors(counter));
-			assertThat(count).as("count").isGreaterThanOrEqualTo(VisitLoad.newVisitorsAcknowledged(outcomes));
+			assertThat(count).as("count")
+				.isGreaterThanOrEqualTo(VisitLoad.newVisitorsAcknowledged(shutdown.outcomes()));
 			// ...and a request closed without a response was never read: it was not in
 			// flight, so the client may send it again.
-			assertThat(unanswered).as("visitors of requests closed without a response")
+			assertThat(shutdown.unansweredVisitors()).as("visitors of requests closed without a response")
 				.allSatisfy((visitor) -> assertThat(
 						direct.commands().exists("visitors:{" + counter + "}:seen:" + keys.digest(visitor)))
 					.as("counted")
 					.isZero());
 		}
+	}
+
+	private static void report(Shutdown shutdown) {
+		List<Outcome> outcomes = shutdown.outcomes();
+		System.out.printf(
+				"Shutdown under load: %d requests, %d answered 200 (%d while closing), %d refused, others: %s; "
+						+ "close() took %d ms%n",
+				outcomes.size(), outcomes.stream().filter(Outcome::ok).count(),
+				outcomes.stream()
+					.filter((outcome) -> outcome.ok() && outcome.endedNanos() > shutdown.closing().beganNanos())
+					.count(),
+				shutdown.refused().size(),
+				outcomes.stream().filter((outcome) -> !outcome.ok() && !outcome.connectionRefused()).toList(),
+				shutdown.closing().duration().toMillis());
+	}
+
+	/**
+	 * A shutdown under load: every request's outcome, and when closing began and ended.
+	 */
+	private record Shutdown(List<Outcome> outcomes, Interval closing) {
+
+		List<Outcome> refused() {
+			return this.outcomes.stream().filter(Outcome::connectionRefused).toList();
+		}
+
+		/** The visitors of requests closed without a response and never answered. */
+		List<String> unansweredVisitors() {
+			Set<String> answered = this.outcomes.stream()
+				.filter(Outcome::ok)
+				.map(Outcome::visitorId)
+				.collect(Collectors.toSet());
+			return this.outcomes.stream()
+				.filter(Outcome::closedBeforeResponse)
+				.map(Outcome::visitorId)
+				.filter((visitor) -> !answered.contains(visitor))
+				.toList();
+		}
+
 	}
 
 }

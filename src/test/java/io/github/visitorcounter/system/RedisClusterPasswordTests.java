@@ -11,11 +11,11 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.stream.IntStream;
 
-import io.github.visitorcounter.ApiClient;
-import io.github.visitorcounter.EventStream;
-import io.github.visitorcounter.RedisCluster;
-import org.junit.jupiter.api.AutoClose;
+import io.github.visitorcounter.testing.ApiClient;
+import io.github.visitorcounter.testing.EventStream;
+import io.github.visitorcounter.testing.RedisCluster;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
@@ -24,7 +24,7 @@ import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-import static io.github.visitorcounter.ApiClient.visit;
+import static io.github.visitorcounter.testing.ApiClient.visit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -38,15 +38,15 @@ class RedisClusterPasswordTests {
 
 	private static final String PASSWORD = "cluster-password-" + UUID.randomUUID();
 
-	@AutoClose
-	private static final RedisCluster cluster = RedisCluster.startWithPassword(PASSWORD);
+	@RegisterExtension
+	static final RedisCluster cluster = RedisCluster.startWithPassword(PASSWORD);
 
 	@LocalServerPort
 	private int port;
 
+	/** The nodes come from the cluster ({@link RedisCluster#applicationProperties()}). */
 	@DynamicPropertySource
-	static void clusterWithPassword(DynamicPropertyRegistry registry) {
-		registry.add("REDIS_CLUSTER_NODES", cluster::nodes);
+	static void passwordInRedisUrl(DynamicPropertyRegistry registry) {
 		registry.add("REDIS_URL", () -> "redis://default:" + PASSWORD + "@cluster");
 	}
 

@@ -7,13 +7,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
-import io.github.visitorcounter.ApiClient;
-import io.github.visitorcounter.EventStream;
-import io.github.visitorcounter.RedisCluster;
+import io.github.visitorcounter.testing.ApiClient;
+import io.github.visitorcounter.testing.EventStream;
+import io.github.visitorcounter.testing.RedisCluster;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.ClientOptions.DisconnectedBehavior;
 import io.lettuce.core.RedisClient;
@@ -21,9 +20,8 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions.RefreshTrigger;
-import org.junit.jupiter.api.AutoClose;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -31,10 +29,11 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
-import static io.github.visitorcounter.ApiClient.visit;
+import static io.github.visitorcounter.testing.ApiClient.visit;
+import static io.github.visitorcounter.testing.OutageAssertions.answeredWithin;
+import static io.github.visitorcounter.testing.OutageAssertions.assertStorageUnavailable;
+import static io.github.visitorcounter.testing.Sleep.sleep;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -60,25 +59,19 @@ class RedisClusterTests {
 	/** Longest time from killing a master until its counters work again. */
 	private static final Duration RECOVERY = Duration.ofSeconds(20);
 
-	@AutoClose
-	private static final RedisCluster cluster = RedisCluster.start();
+	@RegisterExtension
+	static final RedisCluster cluster = RedisCluster.start();
 
-	@LocalServerPort
-	private int port;
+	private final int port;
+
+	private final ApiClient api;
 
 	@Autowired
 	private LettuceConnectionFactory connectionFactory;
 
-	private ApiClient api;
-
-	@DynamicPropertySource
-	static void clusterNodes(DynamicPropertyRegistry registry) {
-		registry.add("REDIS_CLUSTER_NODES", cluster::nodes);
-	}
-
-	@BeforeEach
-	void setUp() {
-		this.api = new ApiClient(this.port);
+	RedisClusterTests(@LocalServerPort int port) {
+		this.port = port;
+		this.api = new ApiClient(port);
 	}
 
 	@Test
@@ -108,26 +101,17 @@ class RedisClusterTests {
 
 	@Test
 	void streamsLiveCountsOfCountersOnEveryMasterThroughShardedChannels() {
-		List<String> oneCounterPerMaster = counters("live", 30).stream()
-			.collect(Collectors.toMap(RedisClusterTests::master, (counter) -> counter, (first, other) -> first))
-			.values()
-			.stream()
-			.toList();
+		List<String> oneCounterPerMaster = oneCounterPerMaster(counters("live", 30));
 		assertThat(oneCounterPerMaster).hasSize(3);
-		List<EventStream> streams = oneCounterPerMaster.stream()
-			.map((counter) -> EventStream.open(this.port, "/api/visitors/" + counter + "/stream"))
-			.toList();
+		List<EventStream> streams = oneCounterPerMaster.stream().map(this::openStream).toList();
 		try {
 			streams.forEach((stream) -> stream.awaitCount(0, Duration.ofSeconds(2)));
 			for (int i = 0; i < streams.size(); i++) {
 				String counter = oneCounterPerMaster.get(i);
 				// Sharded pub/sub: the subscription lives on the master of the counter's
 				// slot, the one its registration script publishes on.
-				assertThat(shardSubscribers(master(counter), "visitors:{" + counter + "}:changes")).isOne();
-				long sent = System.nanoTime();
-				this.api.post("/api/visitors/" + counter, visit(UUID.randomUUID().toString()));
-				assertThat(Duration.ofNanos(streams.get(i).awaitCount(1, Duration.ofSeconds(1)).receivedNanos() - sent))
-					.isLessThan(Duration.ofSeconds(1));
+				assertThat(shardSubscribers(master(counter), changes(counter))).isOne();
+				assertNextVisitStreamedWithinASecond(streams.get(i), counter, 1, Duration.ofSeconds(1));
 			}
 		}
 		finally {
@@ -145,11 +129,7 @@ class RedisClusterTests {
 			assertThat(list).contains("{\"counter\":\"" + counter + "\",\"count\":" + count + "}");
 			assertThat(export).contains("\"" + counter + "\":" + count);
 		});
-		List<String> oneCounterPerMaster = counters.stream()
-			.collect(Collectors.toMap(RedisClusterTests::master, (counter) -> counter, (first, other) -> first))
-			.values()
-			.stream()
-			.toList();
+		List<String> oneCounterPerMaster = oneCounterPerMaster(counters);
 		assertThat(oneCounterPerMaster).hasSize(3);
 		for (String counter : oneCounterPerMaster) {
 			assertThat(keysOnItsMaster(counter)).isNotEmpty();
@@ -164,14 +144,13 @@ class RedisClusterTests {
 	@Test
 	void keepsStreamingACounterWhoseSlotMovesToAnotherMaster() {
 		String counter = "resharded";
-		String channel = "visitors:{" + counter + "}:changes";
 		assertThat(this.api.post("/api/visitors/" + counter, visit(UUID.randomUUID().toString())).body())
 			.contains("\"count\":1,");
 		int from = master(counter);
 		int to = cluster.masters().stream().filter((port) -> port != from).findFirst().orElseThrow();
-		try (EventStream stream = EventStream.open(this.port, "/api/visitors/" + counter + "/stream")) {
+		try (EventStream stream = openStream(counter)) {
 			stream.awaitCount(1, Duration.ofSeconds(2));
-			assertThat(shardSubscribers(from, channel)).isOne();
+			assertThat(shardSubscribers(from, changes(counter))).isOne();
 
 			cluster.moveSlot("{" + counter + "}", to);
 			// The next visit meets the moved slot (MOVED), is counted on the new master
@@ -180,12 +159,9 @@ class RedisClusterTests {
 			// 30 s of the last, which another test's failover may have caused.
 			assertThat(this.api.post("/api/visitors/" + counter, visit(UUID.randomUUID().toString())).body())
 				.contains("\"count\":2,");
-			await().atMost(Duration.ofSeconds(45)).until(() -> shardSubscribers(to, channel) == 1);
+			await().atMost(Duration.ofSeconds(45)).until(() -> shardSubscribers(to, changes(counter)) == 1);
 			stream.awaitCount(2, Duration.ofSeconds(5));
-			long sent = System.nanoTime();
-			this.api.post("/api/visitors/" + counter, visit(UUID.randomUUID().toString()));
-			assertThat(Duration.ofNanos(stream.awaitCount(3, Duration.ofSeconds(2)).receivedNanos() - sent))
-				.isLessThan(Duration.ofSeconds(1));
+			assertNextVisitStreamedWithinASecond(stream, counter, 3, Duration.ofSeconds(2));
 		}
 		assertThat(master(counter)).isEqualTo(to);
 		assertThat(count(counter)).isEqualTo(3);
@@ -199,26 +175,53 @@ class RedisClusterTests {
 		int victim = master(victimCounter);
 		List<String> others = counters.stream().filter((counter) -> master(counter) != victim).toList();
 		cluster.awaitReplicasInSync();
-		EventStream victimStream = EventStream.open(this.port, "/api/visitors/" + victimCounter + "/stream");
-		victimStream.awaitCount(expected.get(victimCounter), Duration.ofSeconds(2));
+		try (EventStream victimStream = openStream(victimCounter)) {
+			victimStream.awaitCount(expected.get(victimCounter), Duration.ofSeconds(2));
 
+			Failover failover = killMasterWhileItsVisitorRetries(victim, victimCounter, others, expected);
+			int promoted = cluster.awaitPromotedReplicaOf(victim, Duration.ofSeconds(5));
+
+			assertThat(failover.unavailable()).as("requests answered 503 during the failover").isPositive();
+			assertThat(failover.otherMastersCounted()).as("visits counted on other masters during the failover")
+				.isPositive();
+			assertThat(promoted).isNotEqualTo(victim);
+			assertThat(master(victimCounter)).isEqualTo(promoted);
+			expected.merge(victimCounter, 1L, Long::sum);
+			assertThat(failover.victimResponse().body()).contains("\"count\":" + expected.get(victimCounter));
+			expected.forEach((counter, count) -> assertThat(count(counter)).as(counter).isEqualTo(count));
+			assertStreamFollowedThePromotedReplica(victimStream, victimCounter, promoted, expected);
+			System.out.printf(
+					"Master %d killed: %d requests answered 503, %d counted elsewhere meanwhile, "
+							+ "counting again after %d ms on %d%n",
+					victim, failover.unavailable(), failover.otherMastersCounted(), failover.recovered().toMillis(),
+					promoted);
+		}
+	}
+
+	/**
+	 * Kills the victim master; then one visitor of a counter on it retries until counted,
+	 * as the embed script's visitor would on the next page view, while the other masters
+	 * keep counting meanwhile (into {@code expected}). Every answer must come fast: 200,
+	 * or the 503 problem.
+	 */
+	private Failover killMasterWhileItsVisitorRetries(int victim, String victimCounter, List<String> others,
+			Map<String, Long> expected) {
 		cluster.killMaster(victim);
 		long killedAt = System.nanoTime();
-		// One visitor retries until counted, as the embed script's visitor would on the
-		// next page view; the other masters keep counting meanwhile.
 		String retryingVisitor = UUID.randomUUID().toString();
 		int unavailable = 0;
 		int otherMastersCounted = 0;
 		HttpResponse<String> victimResponse;
 		for (int attempt = 0;; attempt++) {
-			victimResponse = timed(() -> this.api.post("/api/visitors/" + victimCounter, visit(retryingVisitor)));
+			victimResponse = answeredWithin(FAST,
+					() -> this.api.post("/api/visitors/" + victimCounter, visit(retryingVisitor)));
 			if (victimResponse.statusCode() == 200) {
 				break;
 			}
 			assertStorageUnavailable(victimResponse);
 			unavailable++;
 			String other = others.get(attempt % others.size());
-			HttpResponse<String> otherResponse = timed(
+			HttpResponse<String> otherResponse = answeredWithin(FAST,
 					() -> this.api.post("/api/visitors/" + other, visit(UUID.randomUUID().toString())));
 			// Redis refuses every command (CLUSTERDOWN) from the moment the master is
 			// marked as failed until its replica takes over: only a brief 503 then.
@@ -232,31 +235,36 @@ class RedisClusterTests {
 			assertThat(Duration.ofNanos(System.nanoTime() - killedAt)).as("time to recover").isLessThan(RECOVERY);
 			sleep(Duration.ofMillis(100));
 		}
-		Duration recovered = Duration.ofNanos(System.nanoTime() - killedAt);
-		int promoted = cluster.awaitPromotedReplicaOf(victim, Duration.ofSeconds(5));
+		return new Failover(victimResponse, unavailable, otherMastersCounted,
+				Duration.ofNanos(System.nanoTime() - killedAt));
+	}
 
-		assertThat(unavailable).as("requests answered 503 during the failover").isPositive();
-		assertThat(otherMastersCounted).as("visits counted on other masters during the failover").isPositive();
-		assertThat(promoted).isNotEqualTo(victim);
-		assertThat(master(victimCounter)).isEqualTo(promoted);
-		expected.merge(victimCounter, 1L, Long::sum);
-		assertThat(victimResponse.body()).contains("\"count\":" + expected.get(victimCounter));
-		expected.forEach((counter, count) -> assertThat(count(counter)).as(counter).isEqualTo(count));
-		// The stream stayed open; its subscription moves to the promoted replica, and
-		// the next visit reaches it through pub/sub, not the 15 s re-read.
-		String channel = "visitors:{" + victimCounter + "}:changes";
-		await().atMost(Duration.ofSeconds(10)).until(() -> shardSubscribers(promoted, channel) == 1);
-		assertThat(victimStream.ended()).isFalse();
-		long next = expected.merge(victimCounter, 1L, Long::sum);
+	/**
+	 * The stream stayed open; its subscription moved to the promoted replica, and the
+	 * next visit reaches it through pub/sub, not the 15 s re-read.
+	 */
+	private void assertStreamFollowedThePromotedReplica(EventStream stream, String counter, int promoted,
+			Map<String, Long> expected) {
+		await().atMost(Duration.ofSeconds(10)).until(() -> shardSubscribers(promoted, changes(counter)) == 1);
+		assertThat(stream.ended()).isFalse();
+		long next = expected.merge(counter, 1L, Long::sum);
+		assertNextVisitStreamedWithinASecond(stream, counter, next, Duration.ofSeconds(2));
+	}
+
+	/**
+	 * A visit on the counter reaches its stream within a second: through pub/sub, not the
+	 * periodic re-read.
+	 */
+	private void assertNextVisitStreamedWithinASecond(EventStream stream, String counter, long count,
+			Duration timeout) {
 		long sent = System.nanoTime();
-		this.api.post("/api/visitors/" + victimCounter, visit(UUID.randomUUID().toString()));
-		assertThat(Duration.ofNanos(victimStream.awaitCount(next, Duration.ofSeconds(2)).receivedNanos() - sent))
+		this.api.post("/api/visitors/" + counter, visit(UUID.randomUUID().toString()));
+		assertThat(Duration.ofNanos(stream.awaitCount(count, timeout).receivedNanos() - sent))
 			.isLessThan(Duration.ofSeconds(1));
-		victimStream.close();
-		System.out.printf(
-				"Master %d killed: %d requests answered 503, %d counted elsewhere meanwhile, "
-						+ "counting again after %d ms on %d%n",
-				victim, unavailable, otherMastersCounted, recovered.toMillis(), promoted);
+	}
+
+	private EventStream openStream(String counter) {
+		return EventStream.open(this.port, "/api/visitors/" + counter + "/stream");
 	}
 
 	/**
@@ -289,6 +297,20 @@ class RedisClusterTests {
 
 	private static List<String> counters(String prefix, int count) {
 		return IntStream.range(0, count).mapToObj((i) -> prefix + "-" + i).toList();
+	}
+
+	/** The first of the counters on each master. */
+	private static List<String> oneCounterPerMaster(List<String> counters) {
+		return counters.stream()
+			.collect(Collectors.toMap(RedisClusterTests::master, (counter) -> counter, (first, other) -> first))
+			.values()
+			.stream()
+			.toList();
+	}
+
+	/** The sharded pub/sub channel of a counter's changes. */
+	private static String changes(String counter) {
+		return "visitors:{" + counter + "}:changes";
 	}
 
 	/**
@@ -324,29 +346,14 @@ class RedisClusterTests {
 		}
 	}
 
-	private static HttpResponse<String> timed(Supplier<HttpResponse<String>> call) {
-		long started = System.nanoTime();
-		HttpResponse<String> response = call.get();
-		assertThat(Duration.ofNanos(System.nanoTime() - started)).as("answer time").isLessThan(FAST);
-		return response;
-	}
+	/**
+	 * A failover under visits: the answer that finally counted the retrying visitor, how
+	 * many requests were answered 503 meanwhile, how many visits other masters counted,
+	 * and how long it took.
+	 */
+	private record Failover(HttpResponse<String> victimResponse, int unavailable, int otherMastersCounted,
+			Duration recovered) {
 
-	private static void assertStorageUnavailable(HttpResponse<String> response) {
-		assertThat(response.statusCode()).isEqualTo(503);
-		assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
-		assertThat(response.headers().firstValue("Retry-After")).isPresent();
-		assertThat(response.body()).contains("urn:visitor-counter:problem:storage-unavailable")
-			.doesNotContain("Exception");
-	}
-
-	private static void sleep(Duration duration) {
-		try {
-			Thread.sleep(duration.toMillis());
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException(ex);
-		}
 	}
 
 }

@@ -1,8 +1,8 @@
 package io.github.visitorcounter.system;
 
-import io.github.visitorcounter.ApiTestSupport;
-import io.github.visitorcounter.RedisMonitor;
-import io.github.visitorcounter.RedisServer;
+import io.github.visitorcounter.testing.ApiTestSupport;
+import io.github.visitorcounter.testing.RedisMonitor;
+import io.github.visitorcounter.testing.RedisServer;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.test.context.SpringBootTest;

@@ -3,7 +3,7 @@ package io.github.visitorcounter.system;
 import java.util.List;
 import java.util.UUID;
 
-import io.github.visitorcounter.ApiTestSupport;
+import io.github.visitorcounter.testing.ApiTestSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -13,7 +13,7 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.test.annotation.DirtiesContext;
 
-import static io.github.visitorcounter.ApiClient.visit;
+import static io.github.visitorcounter.testing.ApiClient.visit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

@@ -4,12 +4,12 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.UUID;
 
-import io.github.visitorcounter.ApiClient;
-import io.github.visitorcounter.EventStream;
-import io.github.visitorcounter.RedisServer;
-import org.junit.jupiter.api.AutoClose;
+import io.github.visitorcounter.testing.ApiClient;
+import io.github.visitorcounter.testing.EventStream;
+import io.github.visitorcounter.testing.RedisServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
@@ -20,7 +20,7 @@ import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-import static io.github.visitorcounter.ApiClient.visit;
+import static io.github.visitorcounter.testing.ApiClient.visit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -36,15 +36,14 @@ class UpstashEmulationTests {
 
 	private static final String TOKEN = "upstash-token-" + UUID.randomUUID().toString().replace("-", "");
 
-	@AutoClose
-	private static final RedisServer redis = RedisServer.start(RedisServer.Options.tls(TOKEN));
+	@RegisterExtension
+	static final RedisServer redis = RedisServer.start(RedisServer.Options.tls(TOKEN));
 
 	@LocalServerPort
 	private int port;
 
 	@DynamicPropertySource
-	static void redisUrl(DynamicPropertyRegistry registry) {
-		registry.add("spring.data.redis.url", redis::url);
+	static void trustTheTestCertificate(DynamicPropertyRegistry registry) {
 		registry.add("spring.ssl.bundle.pem.upstash.truststore.certificate", () -> "file:" + redis.caCertificate());
 	}
 

@@ -3,24 +3,25 @@ package io.github.visitorcounter.visitor;
 import java.time.Duration;
 import java.util.List;
 
-import io.github.visitorcounter.ApiClient;
-import io.github.visitorcounter.DirectRedis;
-import io.github.visitorcounter.RedisServer;
-import io.github.visitorcounter.VisitLoad;
-import io.github.visitorcounter.VisitLoad.Outcome;
-import org.junit.jupiter.api.AutoClose;
-import org.junit.jupiter.api.BeforeEach;
+import io.github.visitorcounter.testing.ApiClient;
+import io.github.visitorcounter.testing.DirectRedis;
+import io.github.visitorcounter.testing.Interval;
+import io.github.visitorcounter.testing.RedisServer;
+import io.github.visitorcounter.testing.VisitLoad;
+import io.github.visitorcounter.testing.VisitLoad.Outcome;
+import io.github.visitorcounter.testing.WithoutLimits;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
+import static io.github.visitorcounter.testing.OutageAssertions.assertEachAnsweredWithin;
+import static io.github.visitorcounter.testing.OutageAssertions.assertUnavailableOnlyAround;
+import static io.github.visitorcounter.testing.Sleep.sleep;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * Redis killed with {@code kill -9} under concurrent registrations and restarted from its
@@ -29,41 +30,27 @@ import static org.awaitility.Awaitility.await;
  * was acknowledged as new is lost. With {@code everysec}, Redis may lose up to about a
  * second of acknowledged writes, but count and dedupe keys still agree.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "visitors.rate-limit.enabled=false", "visitors.new-visitor-cap.enabled=false" })
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+@WithoutLimits
 @DirtiesContext
 class RedisCrashTests {
 
 	/** Longest answer while Redis is down: the 1 s command timeout and some slack. */
 	private static final Duration FAST = Duration.ofSeconds(3);
 
-	/** A 503 may come this long after Redis is back: reconnect delay and timeout. */
-	private static final Duration RECONNECT_MARGIN = Duration.ofSeconds(3);
-
-	@AutoClose
-	private static final RedisServer redis = RedisServer
+	@RegisterExtension
+	static final RedisServer redis = RedisServer
 		.start(RedisServer.Options.plain().withExtraArgs("--appendonly", "yes", "--appendfsync", "always"));
 
-	@LocalServerPort
-	private int port;
+	private final ApiClient api;
 
-	private ApiClient api;
-
-	@DynamicPropertySource
-	static void redisUrl(DynamicPropertyRegistry registry) {
-		registry.add("spring.data.redis.url", redis::url);
-	}
-
-	@BeforeEach
-	void setUp() {
-		this.api = new ApiClient(this.port);
+	RedisCrashTests(@LocalServerPort int port) {
+		this.api = new ApiClient(port);
 	}
 
 	@Test
 	void losesNoAcknowledgedVisitorWhenKilledWithFsyncAlways() {
-		try (DirectRedis direct = new DirectRedis(redis)) {
-			direct.commands().configSet("appendfsync", "always");
-		}
+		appendfsync("always");
 		Crash crash = crashUnderLoad("crash-fsync-always");
 		assertThat(crash.counter()).as("count").isEqualTo(crash.seenVisitors());
 		assertThat(crash.counter()).as("count").isGreaterThanOrEqualTo(crash.acknowledgedNewVisitors());
@@ -71,44 +58,40 @@ class RedisCrashTests {
 
 	@Test
 	void keepsTheCountEqualToTheDedupeKeysWhenKilledWithFsyncEverySecond() {
-		try (DirectRedis direct = new DirectRedis(redis)) {
-			direct.commands().configSet("appendfsync", "everysec");
-		}
+		appendfsync("everysec");
 		// Up to about a second of acknowledged registrations may be lost here: only the
 		// count and the dedupe keys must still agree.
 		Crash crash = crashUnderLoad("crash-fsync-everysec");
 		assertThat(crash.counter()).as("count").isEqualTo(crash.seenVisitors());
 	}
 
-	private Crash crashUnderLoad(String counter) {
-		VisitLoad load = VisitLoad.start(this.api, "/api/visitors/" + counter, 8, Duration.ofMillis(2));
-		List<Outcome> outcomes;
-		long killedAt;
-		long restartedAt;
-		try {
-			await().atMost(Duration.ofSeconds(20)).until(() -> load.count(Outcome::newVisitor) >= 300);
-			killedAt = System.nanoTime();
-			redis.kill();
-			sleep(Duration.ofSeconds(1));
-			redis.restart();
-			restartedAt = System.nanoTime();
-			await().atMost(Duration.ofSeconds(10))
-				.until(() -> load.count((outcome) -> outcome.ok() && outcome.startedNanos() > restartedAt) >= 100);
+	private static void appendfsync(String policy) {
+		try (DirectRedis direct = new DirectRedis(redis)) {
+			direct.commands().configSet("appendfsync", policy);
 		}
-		finally {
+	}
+
+	/**
+	 * Kills Redis under load, restarts it a second later, checks every answer, and
+	 * returns what Redis kept of the counter.
+	 */
+	private Crash crashUnderLoad(String counter) {
+		List<Outcome> outcomes;
+		Interval outage;
+		try (VisitLoad load = VisitLoad.start(this.api, "/api/visitors/" + counter, 8, Duration.ofMillis(2))) {
+			load.awaitCount(300, Outcome::newVisitor, Duration.ofSeconds(20));
+			outage = Interval.of(() -> {
+				redis.kill();
+				sleep(Duration.ofSeconds(1));
+				redis.restart();
+			});
+			load.awaitCount(100, (outcome) -> outcome.okSentAfter(outage.endedNanos()), Duration.ofSeconds(10));
 			outcomes = load.stop();
 		}
-		assertThat(outcomes).allSatisfy((outcome) -> {
-			assertThat(outcome.ok() || outcome.storageUnavailable()).as("200 or 503 storage-unavailable: %s", outcome)
-				.isTrue();
-			assertThat(outcome.took()).as("answer time").isLessThan(FAST);
-		});
+		assertEachAnsweredWithin(FAST, outcomes);
 		List<Outcome> unavailable = outcomes.stream().filter(Outcome::storageUnavailable).toList();
 		assertThat(unavailable).as("requests answered 503 while Redis was down").isNotEmpty();
-		assertThat(unavailable).allSatisfy((outcome) -> assertThat(
-				outcome.endedNanos() >= killedAt && outcome.startedNanos() <= restartedAt + RECONNECT_MARGIN.toNanos())
-			.as("503 only around the outage")
-			.isTrue());
+		assertUnavailableOnlyAround("outage", outage, outcomes);
 		try (DirectRedis direct = new DirectRedis(redis)) {
 			Crash crash = new Crash(direct.counter(counter), direct.seenVisitors(counter),
 					VisitLoad.newVisitorsAcknowledged(outcomes));
@@ -118,16 +101,6 @@ class RedisCrashTests {
 					counter, outcomes.size(), unavailable.size(), crash.acknowledgedNewVisitors(), crash.counter(),
 					crash.seenVisitors());
 			return crash;
-		}
-	}
-
-	private static void sleep(Duration duration) {
-		try {
-			Thread.sleep(duration.toMillis());
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException(ex);
 		}
 	}
 

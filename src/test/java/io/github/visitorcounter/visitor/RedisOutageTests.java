@@ -5,20 +5,21 @@ import java.time.Duration;
 import java.util.UUID;
 import java.util.function.Supplier;
 
-import io.github.visitorcounter.ApiClient;
-import io.github.visitorcounter.RedisServer;
-import org.junit.jupiter.api.AutoClose;
+import io.github.visitorcounter.testing.ApiClient;
+import io.github.visitorcounter.testing.RedisServer;
+import io.github.visitorcounter.testing.WithoutLimits;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
-import static io.github.visitorcounter.ApiClient.visit;
+import static io.github.visitorcounter.testing.ApiClient.visit;
+import static io.github.visitorcounter.testing.OutageAssertions.answeredWithin;
+import static io.github.visitorcounter.testing.OutageAssertions.assertStorageUnavailable;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -26,29 +27,24 @@ import static org.awaitility.Awaitility.await;
  * A Redis this test owns, stopped and frozen under the running application: the API
  * answers 503 fast and recovers by itself.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "visitors.rate-limit.enabled=false", "visitors.new-visitor-cap.enabled=false" })
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+@WithoutLimits
 @DirtiesContext
 class RedisOutageTests {
 
 	private static final Duration FAST = Duration.ofSeconds(2);
 
-	@AutoClose
-	private static final RedisServer redis = RedisServer.start(RedisServer.Options.plain());
+	@RegisterExtension
+	static final RedisServer redis = RedisServer.start(RedisServer.Options.plain());
 
-	@LocalServerPort
-	private int port;
+	private final ApiClient api;
 
-	private ApiClient api;
-
-	@DynamicPropertySource
-	static void redisUrl(DynamicPropertyRegistry registry) {
-		registry.add("spring.data.redis.url", redis::url);
+	RedisOutageTests(@LocalServerPort int port) {
+		this.api = new ApiClient(port);
 	}
 
 	@BeforeEach
-	void setUp() {
-		this.api = new ApiClient(this.port);
+	void awaitRedisAfterThePreviousTest() {
 		// A previous test may have just restarted Redis: wait until the app is connected
 		// again.
 		this.api.awaitStorageReachable();
@@ -56,8 +52,7 @@ class RedisOutageTests {
 
 	@Test
 	void answersServiceUnavailableFastWhileRedisIsDownAndRecoversByItself() {
-		redis.stop();
-		try {
+		redis.whileStopped(() -> {
 			assertServiceUnavailableFast(() -> this.api.post("/api/visitors", visit(UUID.randomUUID().toString())));
 			assertServiceUnavailableFast(() -> this.api.get("/api/visitors/never-read"));
 			assertServiceUnavailableFast(() -> this.api.get("/api/visitors/never-read/stats?days=365"));
@@ -65,10 +60,7 @@ class RedisOutageTests {
 			assertThat(this.api.get("/actuator/health").statusCode()).isEqualTo(503);
 			assertThat(this.api.get("/actuator/health/readiness").statusCode()).isEqualTo(503);
 			assertThat(this.api.get("/actuator/health/liveness").statusCode()).isEqualTo(200);
-		}
-		finally {
-			redis.restart();
-		}
+		});
 		String visitor = UUID.randomUUID().toString();
 		await().atMost(Duration.ofSeconds(10))
 			.pollInterval(Duration.ofMillis(200))
@@ -80,42 +72,26 @@ class RedisOutageTests {
 	void servesTheLastKnownCountMarkedStaleWhileRedisIsDown() {
 		this.api.post("/api/visitors", visit(UUID.randomUUID().toString()));
 		String fresh = this.api.get("/api/visitors").body();
-		redis.stop();
-		try {
+		redis.whileStopped(() -> {
 			HttpResponse<String> stale = this.api.get("/api/visitors");
 			assertThat(stale.statusCode()).isEqualTo(200);
 			assertThat(stale.body()).isEqualTo(fresh.replace("}", ",\"stale\":true}"));
 			assertServiceUnavailableFast(() -> this.api.get("/api/visitors/never-read-before"));
-		}
-		finally {
-			redis.restart();
-		}
+		});
 	}
 
 	@Test
 	void answersServiceUnavailableFastWhileRedisHangs() {
-		redis.freeze();
-		try {
+		redis.whileFrozen(() -> {
 			assertServiceUnavailableFast(() -> this.api.post("/api/visitors", visit(UUID.randomUUID().toString())));
 			assertServiceUnavailableFast(() -> this.api.get("/api/visitors/never-read"));
 			assertServiceUnavailableFast(() -> this.api.get("/api/visitors/never-read/stats?days=365"));
-		}
-		finally {
-			redis.thaw();
-		}
+		});
 		this.api.awaitStorageReachable();
 	}
 
 	private static void assertServiceUnavailableFast(Supplier<HttpResponse<String>> call) {
-		long started = System.nanoTime();
-		HttpResponse<String> response = call.get();
-		Duration took = Duration.ofNanos(System.nanoTime() - started);
-		assertThat(response.statusCode()).isEqualTo(503);
-		assertThat(took).isLessThan(FAST);
-		assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
-		assertThat(response.headers().firstValue("Retry-After")).isPresent();
-		assertThat(response.body()).contains("urn:visitor-counter:problem:storage-unavailable")
-			.doesNotContain("Exception");
+		assertStorageUnavailable(answeredWithin(FAST, call));
 	}
 
 }

@@ -1,6 +1,5 @@
 package io.github.visitorcounter.visitor;
 
-import io.github.visitorcounter.TestRedisConfiguration;
 import io.github.visitorcounter.counter.ChannelProperties;
 import io.github.visitorcounter.counter.CounterProperties;
 import io.github.visitorcounter.counter.DayProperties;
@@ -10,6 +9,7 @@ import io.github.visitorcounter.privacy.PrivacyProperties;
 import io.github.visitorcounter.ratelimit.NewVisitorCapProperties;
 import io.github.visitorcounter.ratelimit.RateLimitProperties;
 import io.github.visitorcounter.ratelimit.ReadLimitProperties;
+import io.github.visitorcounter.testing.TestRedisConfiguration;
 import io.github.visitorcounter.visitor.VisitorCounter.Registration;
 import io.github.visitorcounter.web.RateLimitExceededException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

@@ -2,10 +2,10 @@ package io.github.visitorcounter.web;
 
 import java.time.Duration;
 
-import io.github.visitorcounter.ApiClient;
-import io.github.visitorcounter.Browser;
-import io.github.visitorcounter.StaticSite;
-import io.github.visitorcounter.TestRedisConfiguration;
+import io.github.visitorcounter.testing.ApiClient;
+import io.github.visitorcounter.testing.Browser;
+import io.github.visitorcounter.testing.StaticSite;
+import io.github.visitorcounter.testing.TestRedisConfiguration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -6,8 +6,9 @@ import java.io.InputStream;
 import java.net.http.HttpResponse;
 import java.util.zip.GZIPOutputStream;
 
-import io.github.visitorcounter.ApiClient;
-import io.github.visitorcounter.TestRedisConfiguration;
+import io.github.visitorcounter.testing.ApiClient;
+import io.github.visitorcounter.testing.TestRedisConfiguration;
+import io.github.visitorcounter.testing.WithoutLimits;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.test.context.SpringBootTest;
@@ -21,8 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * How the embeddable script and the demo page are served.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "visitors.rate-limit.enabled=false", "visitors.new-visitor-cap.enabled=false" })
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+@WithoutLimits
 @Import(TestRedisConfiguration.class)
 class EmbedScriptTests {
 

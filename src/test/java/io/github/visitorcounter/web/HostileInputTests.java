@@ -9,8 +9,8 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
-import io.github.visitorcounter.ApiTestSupport;
-import io.github.visitorcounter.RawHttp;
+import io.github.visitorcounter.testing.ApiTestSupport;
+import io.github.visitorcounter.testing.RawHttp;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 

@@ -2,9 +2,9 @@ package io.github.visitorcounter.web;
 
 import java.time.Duration;
 
-import io.github.visitorcounter.Browser;
-import io.github.visitorcounter.EventStream;
-import io.github.visitorcounter.TestRedisConfiguration;
+import io.github.visitorcounter.testing.Browser;
+import io.github.visitorcounter.testing.EventStream;
+import io.github.visitorcounter.testing.TestRedisConfiguration;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;

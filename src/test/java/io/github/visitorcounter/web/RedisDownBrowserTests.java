@@ -2,17 +2,15 @@ package io.github.visitorcounter.web;
 
 import java.time.Duration;
 
-import io.github.visitorcounter.Browser;
-import io.github.visitorcounter.RedisServer;
-import org.junit.jupiter.api.AutoClose;
+import io.github.visitorcounter.testing.Browser;
+import io.github.visitorcounter.testing.RedisServer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -23,16 +21,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 @DirtiesContext
 class RedisDownBrowserTests {
 
-	@AutoClose
-	private static final RedisServer redis = RedisServer.start(RedisServer.Options.plain());
+	@RegisterExtension
+	static final RedisServer redis = RedisServer.start(RedisServer.Options.plain());
 
 	@LocalServerPort
 	private int port;
-
-	@DynamicPropertySource
-	static void redisUrl(DynamicPropertyRegistry registry) {
-		registry.add("spring.data.redis.url", redis::url);
-	}
 
 	@Test
 	void demoPageKeepsItsFallbackTextWhileRedisIsDown() {

@@ -1,4 +1,4 @@
-package io.github.visitorcounter;
+package io.github.visitorcounter.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.springframework.util.FileSystemUtils;
+
+import static io.github.visitorcounter.testing.Sleep.sleep;
 
 /**
  * A {@code redis-server} child process on a free loopback port, with no persistence

@@ -1,4 +1,4 @@
-package io.github.visitorcounter;
+package io.github.visitorcounter.testing;
 
 import org.junit.jupiter.api.BeforeEach;
 
@@ -23,7 +23,7 @@ public abstract class ApiTestSupport {
 	protected ApiClient api;
 
 	@BeforeEach
-	void startFromAnEmptyRedis() {
+	protected void startFromAnEmptyRedis() {
 		this.api = new ApiClient(this.port);
 		TestRedisConfiguration.flushAll(this.redis);
 	}

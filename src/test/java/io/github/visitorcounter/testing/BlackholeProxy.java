@@ -1,4 +1,4 @@
-package io.github.visitorcounter;
+package io.github.visitorcounter.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -25,7 +26,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * or the client itself ends the connection. Keep-alive probes on an idle connection are
  * still answered by the kernel, so an idle connection is never found dead this way.
  */
-public final class BlackholeProxy implements AutoCloseable {
+public final class BlackholeProxy implements OwnRedis {
 
 	/** Small, so that a black-holed connection's window closes after a few KB. */
 	private static final int RECEIVE_BUFFER = 4096;
@@ -64,6 +65,12 @@ public final class BlackholeProxy implements AutoCloseable {
 	/** A {@code redis://} URL that leads through this proxy. */
 	public String redisUrl() {
 		return "redis://127.0.0.1:" + port();
+	}
+
+	/** The application reaches Redis through this proxy. */
+	@Override
+	public Map<String, Object> applicationProperties() {
+		return Map.of("spring.data.redis.url", redisUrl());
 	}
 
 	/**

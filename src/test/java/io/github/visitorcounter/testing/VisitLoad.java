@@ -1,4 +1,4 @@
-package io.github.visitorcounter;
+package io.github.visitorcounter.testing;
 
 import java.net.ConnectException;
 import java.net.http.HttpResponse;
@@ -9,7 +9,8 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Predicate;
 
-import static io.github.visitorcounter.ApiClient.visit;
+import static io.github.visitorcounter.testing.ApiClient.visit;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Concurrent {@code POST}s of visits, as many browsers would send them, that record every
@@ -95,6 +96,11 @@ public final class VisitLoad implements AutoCloseable {
 		return this.outcomes.stream().filter(predicate).count();
 	}
 
+	/** Waits until at least {@code count} outcomes match, for at most {@code timeout}. */
+	public void awaitCount(long count, Predicate<Outcome> predicate, Duration timeout) {
+		await().atMost(timeout).until(() -> count(predicate) >= count);
+	}
+
 	@Override
 	public void close() {
 		stop();
@@ -134,6 +140,11 @@ public final class VisitLoad implements AutoCloseable {
 
 		public boolean ok() {
 			return this.status == 200;
+		}
+
+		/** A 200 to a request sent after that time ({@link System#nanoTime()}). */
+		public boolean okSentAfter(long nanos) {
+			return ok() && this.startedNanos > nanos;
 		}
 
 		/** Whether the answer acknowledged a newly counted visitor. */

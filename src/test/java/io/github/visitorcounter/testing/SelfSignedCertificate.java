@@ -1,4 +1,4 @@
-package io.github.visitorcounter;
+package io.github.visitorcounter.testing;
 
 import java.io.IOException;
 import java.math.BigInteger;
@@ -32,7 +32,7 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  */
 public record SelfSignedCertificate(Path certificate, Path privateKey) {
 
-	static SelfSignedCertificate generate() {
+	public static SelfSignedCertificate generate() {
 		try {
 			KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
 			generator.initialize(256);

@@ -1,4 +1,4 @@
-package io.github.visitorcounter;
+package io.github.visitorcounter.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -22,7 +23,7 @@ import org.springframework.util.FileSystemUtils;
  * Docker is available), so that a test can {@code kill -9} a master and watch its replica
  * take over.
  */
-public final class RedisCluster implements AutoCloseable {
+public final class RedisCluster implements OwnRedis {
 
 	private static final String HOW_TO_GET_REDIS = """
 			No Redis Cluster available for the tests: they need the redis-server and redis-cli binaries \
@@ -105,6 +106,15 @@ public final class RedisCluster implements AutoCloseable {
 	 */
 	public String nodes() {
 		return this.nodes.stream().map(Node::address).collect(Collectors.joining(","));
+	}
+
+	/**
+	 * The nodes, which switch the application to cluster mode; a password stays the
+	 * test's to give, as {@code REDIS_URL}.
+	 */
+	@Override
+	public Map<String, Object> applicationProperties() {
+		return Map.of("REDIS_CLUSTER_NODES", nodes());
 	}
 
 	/** The port of the master that serves the key's hash slot. */
@@ -329,7 +339,7 @@ public final class RedisCluster implements AutoCloseable {
 			if (System.nanoTime() > deadline) {
 				throw new IllegalStateException("Timed out after " + timeout + " waiting for " + what);
 			}
-			RedisServer.sleep(Duration.ofMillis(100));
+			Sleep.sleep(Duration.ofMillis(100));
 		}
 	}
 
@@ -399,7 +409,7 @@ public final class RedisCluster implements AutoCloseable {
 					process.destroyForcibly();
 					throw new IllegalStateException("redis-server did not start on port " + port + ":\n" + read(log));
 				}
-				RedisServer.sleep(Duration.ofMillis(20));
+				Sleep.sleep(Duration.ofMillis(20));
 			}
 			return new Node(port, process);
 		}

@@ -1,4 +1,4 @@
-package io.github.visitorcounter;
+package io.github.visitorcounter.testing;
 
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;

@@ -1,4 +1,4 @@
-package io.github.visitorcounter;
+package io.github.visitorcounter.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,20 +11,22 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import org.testcontainers.DockerClientFactory;
 
 /**
- * A real Redis for tests and for the dev-time {@link TestVisitorCounterApplication}: a
- * Testcontainers {@code redis:7} container when Docker is available, otherwise a
- * {@code redis-server} process on a free port without persistence.
- * {@code VISITORS_TEST_REDIS=docker|process} forces one of the two.
+ * A real Redis for tests and for the dev-time
+ * {@link io.github.visitorcounter.TestVisitorCounterApplication}: a Testcontainers
+ * {@code redis:7} container when Docker is available, otherwise a {@code redis-server}
+ * process on a free port without persistence. {@code VISITORS_TEST_REDIS=docker|process}
+ * forces one of the two.
  * <p>
- * Besides the shared instance, tests can start their own: one they stop and restart (same
- * port), or a TLS one with a password that stands in for Upstash.
+ * Besides the shared instance, tests can start their own ({@link OwnRedis}): one they
+ * stop and restart (same port), or a TLS one with a password that stands in for Upstash.
  */
-public abstract class RedisServer implements AutoCloseable {
+public abstract class RedisServer implements OwnRedis {
 
 	private static final String HOW_TO_GET_REDIS = """
 			No Redis available for the tests: Docker is not running and no redis-server binary was found.
@@ -89,6 +91,30 @@ public abstract class RedisServer implements AutoCloseable {
 
 	public abstract void thaw();
 
+	/**
+	 * Stops the server while the action runs, and restarts it however the action ends.
+	 */
+	public void whileStopped(Runnable action) {
+		stop();
+		try {
+			action.run();
+		}
+		finally {
+			restart();
+		}
+	}
+
+	/** Freezes the server while the action runs, and thaws it however the action ends. */
+	public void whileFrozen(Runnable action) {
+		freeze();
+		try {
+			action.run();
+		}
+		finally {
+			thaw();
+		}
+	}
+
 	@Override
 	public abstract void close();
 
@@ -96,6 +122,11 @@ public abstract class RedisServer implements AutoCloseable {
 	public String url() {
 		String credentials = (this.options.password() != null) ? "default:" + this.options.password() + "@" : "";
 		return (this.options.tls() ? "rediss://" : "redis://") + credentials + host() + ":" + port();
+	}
+
+	@Override
+	public Map<String, Object> applicationProperties() {
+		return Map.of("spring.data.redis.url", url());
 	}
 
 	/** The PEM certificate a client must trust to reach a TLS server. */
@@ -125,7 +156,7 @@ public abstract class RedisServer implements AutoCloseable {
 			.findFirst();
 	}
 
-	static int freePort() {
+	public static int freePort() {
 		try (ServerSocket socket = new ServerSocket(0)) {
 			socket.setReuseAddress(true);
 			return socket.getLocalPort();
@@ -142,16 +173,6 @@ public abstract class RedisServer implements AutoCloseable {
 		}
 		catch (IOException ex) {
 			return false;
-		}
-	}
-
-	static void sleep(Duration duration) {
-		try {
-			Thread.sleep(duration.toMillis());
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException(ex);
 		}
 	}
 
