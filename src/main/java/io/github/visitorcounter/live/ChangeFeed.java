@@ -15,18 +15,18 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import io.github.visitorcounter.visitor.VisitorCounter;
 import io.github.visitorcounter.visitor.VisitorKeys;
 import io.lettuce.core.RedisFuture;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.core.task.VirtualThreadTaskExecutor;
 import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.stereotype.Component;
-import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
  * Fans count changes out from Redis to this instance's event streams.
@@ -38,11 +38,9 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * streams. In a cluster, sharded subscriptions follow topology changes, such as a
  * failover, by subscribing again.
  * <p>
- * Nothing here holds a thread per stream: streams are asynchronous requests, one timer
- * thread only schedules, and writes run on a virtual thread each (Java 21+; on Java 17
- * the application's task executor, a pool). A write to a client that stopped reading
- * blocks until the connection times out, and must not hold up the other streams the way
- * it would in a small pool; requests run on platform threads, which suit them better.
+ * Nothing here holds a thread per stream: one timer thread schedules and sends, since
+ * sends never block ({@link EventStreamConnection}); re-reads, which wait for Redis, run
+ * on the application's task executor.
  */
 @Component
 class ChangeFeed implements SmartLifecycle {
@@ -56,9 +54,11 @@ class ChangeFeed implements SmartLifecycle {
 
 	private final LiveProperties properties;
 
-	private final Executor sender;
+	private final Executor background;
 
 	private final StreamSlots slots;
+
+	private final ChangeSubscriptions subscriptions;
 
 	private final Map<String, Set<LiveStream>> watchers = new ConcurrentHashMap<>();
 
@@ -67,35 +67,40 @@ class ChangeFeed implements SmartLifecycle {
 
 	private final AtomicBoolean resyncing = new AtomicBoolean();
 
-	private final ChangeSubscriptions subscriptions;
-
 	private volatile ScheduledThreadPoolExecutor timer;
 
 	ChangeFeed(LettuceConnectionFactory connectionFactory, VisitorKeys keys, VisitorCounter visitorCounter,
-			LiveProperties properties, @Qualifier("applicationTaskExecutor") Executor sender) {
+			LiveProperties properties, @Qualifier("applicationTaskExecutor") Executor background,
+			MeterRegistry meterRegistry) {
 		this.visitorCounter = visitorCounter;
 		this.properties = properties;
-		this.sender = (Runtime.version().feature() >= 21) ? new VirtualThreadTaskExecutor("live-") : sender;
-		this.slots = new StreamSlots(properties.maxStreams(), properties.maxStreamsPerClient());
+		this.background = background;
+		this.slots = new StreamSlots(properties.streamCap(), properties.maxStreamsPerClient());
 		this.subscriptions = new ChangeSubscriptions(connectionFactory, keys, properties.sharded(),
 				this::publishLocally);
+		Gauge.builder("visitors.live.streams", this.slots, StreamSlots::open)
+			.description("Live streams open on this instance")
+			.register(meterRegistry);
+		if (properties.maxStreams() == 0) {
+			logger.info("Live streams: at most " + properties.streamCap() + " on this instance, sized by the heap");
+		}
 	}
 
 	/**
-	 * Opens a stream of the counter's count for a client.
+	 * Opens a stream of the counter's count for a client; it sends once connected.
+	 * @param client the client's address group
 	 * @param lastEventId the count the client already shows, or -1
 	 * @throws StreamLimitException beyond a cap, or while shutting down
 	 * @throws DataAccessException when Redis is unavailable
 	 */
-	SseEmitter open(String counter, String client, long lastEventId) {
+	LiveStream open(String counter, String client, long lastEventId) {
 		ScheduledThreadPoolExecutor timer = this.timer;
 		if (timer == null) {
 			throw StreamLimitException.shuttingDown();
 		}
 		this.slots.acquire(client);
-		SseEmitter emitter = new SseEmitter(this.properties.maxDuration().toMillis());
-		LiveStream stream = new LiveStream(counter, client, emitter, lastEventId, timer, this.sender,
-				this.properties.minEventInterval(), this::leave);
+		LiveStream stream = new LiveStream(counter, client, lastEventId, timer, this.properties.minEventInterval(),
+				this::leave);
 		try {
 			join(stream);
 			// Read after subscribing: a change in between is then seen twice, never
@@ -103,7 +108,7 @@ class ChangeFeed implements SmartLifecycle {
 			long count = this.visitorCounter.count(counter);
 			this.lastKnown.merge(counter, count, Math::max);
 			stream.offer(count);
-			return emitter;
+			return stream;
 		}
 		catch (RuntimeException ex) {
 			stream.close();
@@ -176,16 +181,16 @@ class ChangeFeed implements SmartLifecycle {
 	}
 
 	private void tick() {
-		this.watchers.values()
-			.forEach((streams) -> streams.forEach((stream) -> this.sender.execute(stream::heartbeat)));
+		Duration maxDuration = this.properties.maxDuration();
+		this.watchers.values().forEach((streams) -> streams.forEach((stream) -> stream.heartbeat(maxDuration)));
 		if (this.resyncing.compareAndSet(false, true)) {
-			this.sender.execute(this::resync);
+			this.background.execute(this::resync);
 		}
 	}
 
 	private void followTopology() {
 		if (this.subscriptions.topologySettled()) {
-			this.sender.execute(() -> {
+			this.background.execute(() -> {
 				this.subscriptions.resubscribe(this.watchers.keySet());
 				// Picks up what was published meanwhile.
 				if (this.resyncing.compareAndSet(false, true)) {
@@ -227,8 +232,8 @@ class ChangeFeed implements SmartLifecycle {
 	}
 
 	/**
-	 * Ends every stream before the web server's graceful shutdown, which would otherwise
-	 * wait for these never-ending requests until its timeout.
+	 * Ends every stream before the web server stops, so that each client sees its stream
+	 * end and reconnects (to another instance, behind a load balancer) at once.
 	 */
 	@Override
 	public void stop() {
