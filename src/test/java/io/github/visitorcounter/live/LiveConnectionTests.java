@@ -139,7 +139,7 @@ class LiveConnectionTests extends ApiTestSupport {
 	private void assertReleasedWithinASecond(Consumer<RawStream> leave) {
 		RawStream stream = open("/api/visitors/leaving/stream");
 		assertThat(stream.status()).isEqualTo(200);
-		assertThat(stream.next()).contains("\"count\":0");
+		assertThat(stream.nextEvent()).contains("\"count\":0");
 		assertThat(this.changeFeed.openStreams()).isEqualTo(1);
 		leave.accept(stream);
 		await().atMost(RELEASED_WITHIN)

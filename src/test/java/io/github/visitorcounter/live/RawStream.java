@@ -80,6 +80,15 @@ final class RawStream implements AutoCloseable {
 		}
 	}
 
+	/** Reads the next event, skipping comments (heartbeats). */
+	String nextEvent() {
+		String block = next();
+		while (block.startsWith(":")) {
+			block = next();
+		}
+		return block;
+	}
+
 	/**
 	 * Reads until the server ends the connection (end of input or a reset) or the timeout
 	 * passes.
