@@ -23,10 +23,12 @@ COPY --from=build /workspace/extracted/application/ ./
 # Production JVM flags, the set bench/jvm-flags holds and BENCHMARKS.md measures: a heap sized for the job
 # (-Xmx128m takes precedence over -XX:MaxRAMPercentage, which stays only as the fallback if -Xmx is removed;
 # a 48 MB heap saved 40 MB RSS but raised p99 6x in an A/B run), small thread stacks, a collector that suits
-# one or two cores, a bounded code cache and metaspace.
+# one or two cores, a bounded code cache and metaspace. -XX:+ExitOnOutOfMemoryError: an OutOfMemoryError ends the
+# process, so that the orchestrator restarts it, instead of killing a server thread (Tomcat's acceptor) and leaving
+# an instance that answers nothing.
 # Not -Dspring.aot.enabled=true: it would start a little faster, but Spring AOT decides conditions when the
 # image is built, and settings such as MANAGEMENT_SERVER_PORT must keep working when the container starts.
-ENV JAVA_TOOL_OPTIONS="-XX:+UseSerialGC -Xss512k -Xmx128m -XX:MaxRAMPercentage=70 -XX:ReservedCodeCacheSize=64m -XX:MaxMetaspaceSize=128m"
+ENV JAVA_TOOL_OPTIONS="-XX:+UseSerialGC -Xss512k -Xmx128m -XX:MaxRAMPercentage=70 -XX:ReservedCodeCacheSize=64m -XX:MaxMetaspaceSize=128m -XX:+ExitOnOutOfMemoryError"
 # Java 25 AOT cache (JEP 483/514): a training start records the classes the app loads and links, and the JVM
 # maps them from app.aot on every later start (BENCHMARKS.md, "Start-up and warm-up"). Trained
 # here, in the final stage, with the same JVM, the same jar paths and the same flags as at run time (the cache

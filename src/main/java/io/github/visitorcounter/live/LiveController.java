@@ -1,9 +1,13 @@
 package io.github.visitorcounter.live;
 
+import java.io.IOException;
+
 import io.github.visitorcounter.privacy.Client;
 import io.github.visitorcounter.counter.CounterName;
 import io.github.visitorcounter.counter.CounterNames;
+import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -12,19 +16,20 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
 import org.springframework.http.CacheControl;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
-import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
  * Live counts as server-sent events: the current count at once, then each change. The
  * count is the event id, so a reconnecting {@code EventSource} that already shows it is
- * not sent it again.
+ * not sent it again. Once the response head is sent, the connection leaves the request
+ * for an {@link EventStreamConnection}: an open stream then holds only its socket.
  */
 @RestController
 @Tag(name = "visitors")
@@ -44,16 +49,36 @@ class LiveController {
 	@ApiResponse(responseCode = "200", description = "The event stream",
 			content = @Content(mediaType = "text/event-stream", schema = @Schema(type = "string")))
 	@GetMapping({ "/stream", "/{counter}/stream" })
-	ResponseEntity<SseEmitter> stream(@PathVariable(required = false) @CounterName String counter,
-			@RequestHeader(name = "Last-Event-ID", required = false) String lastEventId, HttpServletRequest request) {
-		SseEmitter emitter = this.changeFeed.open(CounterNames.orDefault(counter), Client.of(request).address(),
+	void stream(@PathVariable(required = false) @CounterName String counter,
+			@RequestHeader(name = "Last-Event-ID", required = false) String lastEventId, HttpServletRequest request,
+			HttpServletResponse response) throws IOException, ServletException {
+		if (HttpMethod.HEAD.matches(request.getMethod())) {
+			writeHead(response);
+			return;
+		}
+		LiveStream stream = this.changeFeed.open(CounterNames.orDefault(counter), Client.of(request).addressGroup(),
 				parse(lastEventId));
-		return ResponseEntity.ok()
-			.cacheControl(CacheControl.noStore())
-			// Tells nginx not to buffer the stream.
-			.header("X-Accel-Buffering", "no")
-			.contentType(MediaType.TEXT_EVENT_STREAM)
-			.body(emitter);
+		try {
+			writeHead(response);
+			response.flushBuffer();
+			// Hands the connection, response head sent, from the request to the stream.
+			request.upgrade(EventStreamConnection.class).attach(stream);
+		}
+		catch (IOException | ServletException | RuntimeException ex) {
+			stream.close();
+			throw ex;
+		}
+	}
+
+	private static void writeHead(HttpServletResponse response) {
+		response.setStatus(HttpServletResponse.SC_OK);
+		response.setContentType(MediaType.TEXT_EVENT_STREAM_VALUE);
+		response.setHeader(HttpHeaders.CACHE_CONTROL, CacheControl.noStore().getHeaderValue());
+		// Tells nginx not to buffer the stream.
+		response.setHeader("X-Accel-Buffering", "no");
+		// The body runs until the connection closes: no chunked encoding, whose framing
+		// the upgraded connection would have to write.
+		response.setHeader(HttpHeaders.CONNECTION, "close");
 	}
 
 	private static long parse(String lastEventId) {

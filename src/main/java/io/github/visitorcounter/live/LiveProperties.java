@@ -17,8 +17,10 @@ import org.springframework.validation.annotation.Validated;
  * streams open and vanished clients are noticed; at most 15 s
  * @param minEventInterval least time between two events on one stream: a burst of visits
  * is coalesced into the latest value
- * @param maxStreams concurrent streams per instance (503 beyond)
- * @param maxStreamsPerClient concurrent streams per client address (429 beyond)
+ * @param maxStreams concurrent streams per instance (503 beyond); 0 sizes the cap by the
+ * heap ({@link #streamCap()})
+ * @param maxStreamsPerClient concurrent streams per client address, IPv6 addresses
+ * counted by their /64 (429 beyond)
  * @param maxDuration after this long a stream is ended; {@code EventSource} reconnects
  * with {@code Last-Event-ID}, which keeps long-lived connections from piling up
  */
@@ -26,7 +28,26 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("visitors.live")
 record LiveProperties(@DefaultValue("15s") @DurationMin(millis = 50) @DurationMax(seconds = 15) Duration heartbeat,
 		@DefaultValue("250ms") @DurationMin(millis = 0) Duration minEventInterval,
-		@DefaultValue("1000") @Min(1) int maxStreams, @DefaultValue("10") @Min(1) int maxStreamsPerClient,
+		@DefaultValue("0") @Min(0) int maxStreams, @DefaultValue("10") @Min(1) int maxStreamsPerClient,
 		@DefaultValue("30m") @DurationMin(seconds = 1) Duration maxDuration) {
+
+	/**
+	 * Heap an open stream may take, its connection's buffers included: what the cap is
+	 * sized by. bench/stream-heap.sh measures what a stream really takes (BENCHMARKS.md).
+	 */
+	static final long HEAP_PER_STREAM = 32 * 1024;
+
+	/**
+	 * The instance cap: {@code maxStreams}, or if that is 0 as many streams as a quarter
+	 * of the maximum heap holds at {@link #HEAP_PER_STREAM} each (about 1,000 with the
+	 * image's {@code -Xmx128m}), so that streams can never take the heap that requests
+	 * need.
+	 */
+	int streamCap() {
+		if (this.maxStreams > 0) {
+			return this.maxStreams;
+		}
+		return (int) Math.max(1, Runtime.getRuntime().maxMemory() / 4 / HEAP_PER_STREAM);
+	}
 
 }

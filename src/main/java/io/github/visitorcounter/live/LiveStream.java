@@ -1,47 +1,45 @@
 package io.github.visitorcounter.live;
 
-import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
-
-import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
  * One client's event stream. Changes are coalesced: {@link #offer} only records the
  * latest count and makes sure one send is pending, at most one per
  * {@code minEventInterval}, so a burst of visits costs each client a few events carrying
- * the newest value, never a backlog. Sends run on the executor and never on the Redis
- * client's threads, which a slow client must not stall.
+ * the newest value, never a backlog. Sends run on the timer thread: they never block (see
+ * {@link EventStreamConnection}), so one slow client cannot hold up the others.
  */
 final class LiveStream {
 
 	private static final long RECONNECT_MILLIS = 2000;
 
+	private static final byte[] HEARTBEAT = ":heartbeat\n\n".getBytes(StandardCharsets.UTF_8);
+
+	/** How long Tomcat may take to hand the connection over after the response head. */
+	private static final long CONNECT_TIMEOUT_NANOS = Duration.ofSeconds(10).toNanos();
+
 	private final String counter;
 
 	private final String client;
 
-	private final SseEmitter emitter;
-
 	private final ScheduledExecutorService timer;
-
-	private final Executor sender;
 
 	private final long minIntervalNanos;
 
+	private final long openedAtNanos = System.nanoTime();
+
 	private final Consumer<LiveStream> onClose;
 
-	private final Object state = new Object();
-
-	/** Serialises writes to the response: events and heartbeats never interleave. */
-	private final ReentrantLock writing = new ReentrantLock();
-
 	private final AtomicBoolean closed = new AtomicBoolean();
+
+	/** Guarded by {@code this}, as are the fields below. */
+	private EventStreamConnection connection;
 
 	private long latest = -1;
 
@@ -52,22 +50,18 @@ final class LiveStream {
 	private boolean flushPending;
 
 	/**
+	 * @param client the client's address group, which the stream counts against
 	 * @param lastSent the count the client already has (its {@code Last-Event-ID}), or -1
 	 */
-	LiveStream(String counter, String client, SseEmitter emitter, long lastSent, ScheduledExecutorService timer,
-			Executor sender, Duration minEventInterval, Consumer<LiveStream> onClose) {
+	LiveStream(String counter, String client, long lastSent, ScheduledExecutorService timer, Duration minEventInterval,
+			Consumer<LiveStream> onClose) {
 		this.counter = counter;
 		this.client = client;
-		this.emitter = emitter;
 		this.sent = lastSent;
-		this.sentAtNanos = System.nanoTime() - minEventInterval.toNanos();
-		this.timer = timer;
-		this.sender = sender;
 		this.minIntervalNanos = minEventInterval.toNanos();
+		this.sentAtNanos = this.openedAtNanos - this.minIntervalNanos;
+		this.timer = timer;
 		this.onClose = onClose;
-		emitter.onCompletion(this::close);
-		emitter.onTimeout(this::end);
-		emitter.onError((ex) -> close());
 	}
 
 	String counter() {
@@ -78,89 +72,58 @@ final class LiveStream {
 		return this.client;
 	}
 
+	/** The response head is out and the connection is the stream's: sends may start. */
+	void connected(EventStreamConnection connection) {
+		synchronized (this) {
+			if (!this.closed.get()) {
+				this.connection = connection;
+				scheduleFlushIfNeeded();
+				return;
+			}
+		}
+		// Ended before it started, as at shutdown.
+		connection.close();
+	}
+
 	/** Records a new count; safe to call from any thread, never blocks. */
 	void offer(long count) {
-		long delayNanos;
-		synchronized (this.state) {
+		synchronized (this) {
 			this.latest = count;
-			if (this.flushPending || this.closed.get()) {
-				return;
-			}
-			this.flushPending = true;
-			delayNanos = Math.max(0, this.sentAtNanos + this.minIntervalNanos - System.nanoTime());
-		}
-		schedule(delayNanos);
-	}
-
-	void heartbeat() {
-		if (!this.closed.get() && this.writing.tryLock()) {
-			try {
-				this.emitter.send(SseEmitter.event().comment("heartbeat"));
-			}
-			catch (IOException | IllegalStateException ex) {
-				close();
-			}
-			finally {
-				this.writing.unlock();
-			}
+			scheduleFlushIfNeeded();
 		}
 	}
 
-	/** Ends the stream normally, as at shutdown or after its maximum duration. */
-	void end() {
-		if (!this.closed.get()) {
-			try {
-				this.emitter.complete();
-			}
-			catch (IllegalStateException ex) {
-				// Already completed by the container.
-			}
-			close();
+	/**
+	 * Sends a comment line, which keeps proxies from closing an idle stream. Also ends a
+	 * stream that reached {@code maxDuration}, or that Tomcat never handed over.
+	 */
+	void heartbeat(Duration maxDuration) {
+		EventStreamConnection connection;
+		synchronized (this) {
+			connection = this.connection;
 		}
-	}
-
-	private void schedule(long delayNanos) {
-		try {
-			this.timer.schedule(() -> this.sender.execute(this::flush), delayNanos, TimeUnit.NANOSECONDS);
-		}
-		catch (RuntimeException ex) {
-			// The timer or executor is shutting down: so is the stream.
+		long age = System.nanoTime() - this.openedAtNanos;
+		if (age >= maxDuration.toNanos() || (connection == null && age >= CONNECT_TIMEOUT_NANOS)) {
 			end();
 		}
+		else if (connection != null) {
+			send(connection, HEARTBEAT);
+		}
 	}
 
-	private void flush() {
-		long count;
-		synchronized (this.state) {
-			count = this.latest;
+	/**
+	 * Ends the stream: closes the connection, so that the client sees the end and
+	 * reconnects (at shutdown, after its maximum duration, or when it does not read).
+	 */
+	void end() {
+		EventStreamConnection connection;
+		synchronized (this) {
+			connection = this.connection;
 		}
-		if (count != this.sent && !this.closed.get()) {
-			this.writing.lock();
-			try {
-				this.emitter.send(SseEmitter.event()
-					.id(Long.toString(count))
-					.reconnectTime(RECONNECT_MILLIS)
-					.data("{\"counter\":\"" + this.counter + "\",\"count\":" + count + "}"));
-			}
-			catch (IOException | IllegalStateException ex) {
-				close();
-				return;
-			}
-			finally {
-				this.writing.unlock();
-			}
+		close();
+		if (connection != null) {
+			connection.close();
 		}
-		long delayNanos;
-		synchronized (this.state) {
-			this.sent = count;
-			this.sentAtNanos = System.nanoTime();
-			if (this.latest == count || this.closed.get()) {
-				this.flushPending = false;
-				return;
-			}
-			delayNanos = this.minIntervalNanos;
-		}
-		schedule(delayNanos);
 	}
 
 	/** Forgets the stream without writing to it: the client is gone or never got it. */
@@ -168,6 +131,53 @@ final class LiveStream {
 		if (this.closed.compareAndSet(false, true)) {
 			this.onClose.accept(this);
 		}
+	}
+
+	/** Must hold the lock on {@code this}. */
+	private void scheduleFlushIfNeeded() {
+		if (this.flushPending || this.connection == null || this.latest == this.sent || this.closed.get()) {
+			return;
+		}
+		this.flushPending = true;
+		long delayNanos = Math.max(0, this.sentAtNanos + this.minIntervalNanos - System.nanoTime());
+		try {
+			this.timer.schedule(this::flush, delayNanos, TimeUnit.NANOSECONDS);
+		}
+		catch (RejectedExecutionException ex) {
+			// The timer is shutting down: ChangeFeed ends every stream.
+			this.flushPending = false;
+		}
+	}
+
+	private void flush() {
+		long count;
+		EventStreamConnection connection;
+		synchronized (this) {
+			this.flushPending = false;
+			count = this.latest;
+			connection = this.connection;
+			this.sent = count;
+			this.sentAtNanos = System.nanoTime();
+		}
+		if (!this.closed.get() && send(connection, event(count))) {
+			synchronized (this) {
+				scheduleFlushIfNeeded();
+			}
+		}
+	}
+
+	private byte[] event(long count) {
+		return ("id:" + count + "\nretry:" + RECONNECT_MILLIS + "\ndata:{\"counter\":\"" + this.counter
+				+ "\",\"count\":" + count + "}\n\n")
+			.getBytes(StandardCharsets.UTF_8);
+	}
+
+	private boolean send(EventStreamConnection connection, byte[] bytes) {
+		if (connection.send(bytes)) {
+			return true;
+		}
+		end();
+		return false;
 	}
 
 }

@@ -11,8 +11,8 @@ import io.github.visitorcounter.testing.ApiClient;
 import io.github.visitorcounter.testing.DirectRedis;
 import io.github.visitorcounter.testing.EventStream;
 import io.github.visitorcounter.testing.RedisServer;
-import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 

@@ -50,7 +50,7 @@ class LiveTests extends ApiTestSupport {
 	@AfterEach
 	void closeStreams() {
 		this.streams.forEach(EventStream::close);
-		// A closed client is noticed at the next heartbeat, which frees its slot.
+		// A closed client is noticed at once, which frees its slot.
 		await().atMost(Duration.ofSeconds(5)).until(() -> this.changeFeed.openStreams() == 0);
 	}
 

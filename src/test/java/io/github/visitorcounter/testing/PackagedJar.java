@@ -6,19 +6,25 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The jar as {@code ./mvnw package} builds it, started as a process of its own the way
- * the image starts it ({@code java -Dspring.aot.enabled=true -jar}) on a free port, with
- * only the settings a test gives it. For failsafe's {@code *IntegrationTests}.
+ * The jar as {@code ./mvnw package} builds it, started as a process of its own on a free
+ * port, with only the settings a test gives it. For failsafe's {@code *IntegrationTests};
+ * where memory matters, with the JVM options the image runs it with
+ * ({@link #imageJvmOptions()}).
  */
 public final class PackagedJar implements AutoCloseable {
+
+	private static final Pattern JAVA_TOOL_OPTIONS = Pattern.compile("(?m)^ENV JAVA_TOOL_OPTIONS=\"([^\"]+)\"");
 
 	private final Process process;
 
@@ -33,6 +39,18 @@ public final class PackagedJar implements AutoCloseable {
 		this.log = log;
 		this.port = port;
 		this.api = new ApiClient(port);
+	}
+
+	/** The JVM options of the image, as its Dockerfile sets them. */
+	public static List<String> imageJvmOptions() {
+		try {
+			Matcher options = JAVA_TOOL_OPTIONS.matcher(Files.readString(Path.of("Dockerfile")));
+			assertThat(options.find()).as("ENV JAVA_TOOL_OPTIONS in the Dockerfile").isTrue();
+			return Arrays.asList(options.group(1).split("\\s+"));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
 	}
 
 	/**
@@ -55,7 +73,8 @@ public final class PackagedJar implements AutoCloseable {
 			builder.environment()
 				.keySet()
 				.removeIf((name) -> name.startsWith("VISITORS_") || name.startsWith("SPRING_")
-						|| name.startsWith("MANAGEMENT_") || name.startsWith("REDIS_") || name.startsWith("SERVER_"));
+						|| name.startsWith("MANAGEMENT_") || name.startsWith("REDIS_") || name.startsWith("SERVER_")
+						|| name.equals("JAVA_TOOL_OPTIONS"));
 			builder.environment().putAll(environment);
 			builder.environment().put("SERVER_PORT", Integer.toString(port));
 			return new PackagedJar(builder.start(), log, port);
@@ -87,6 +106,10 @@ public final class PackagedJar implements AutoCloseable {
 		return this.api;
 	}
 
+	public Process process() {
+		return this.process;
+	}
+
 	public String log() {
 		try {
 			return Files.readString(this.log);
@@ -94,6 +117,22 @@ public final class PackagedJar implements AutoCloseable {
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
+	}
+
+	/**
+	 * The heap that live objects take: the total of a class histogram, which collects all
+	 * garbage first ({@code jcmd GC.class_histogram}).
+	 */
+	public long liveHeapBytes() throws IOException, InterruptedException {
+		Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+		Process histogram = new ProcessBuilder(jcmd.toString(), Long.toString(this.process.pid()), "GC.class_histogram")
+			.redirectErrorStream(true)
+			.start();
+		String output = new String(histogram.getInputStream().readAllBytes());
+		assertThat(histogram.waitFor(60, TimeUnit.SECONDS)).isTrue();
+		Matcher total = Pattern.compile("(?m)^Total\\s+\\d+\\s+(\\d+)").matcher(output);
+		assertThat(total.find()).as("a class histogram: %s", output).isTrue();
+		return Long.parseLong(total.group(1));
 	}
 
 	@Override
