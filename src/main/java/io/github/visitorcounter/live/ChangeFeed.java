@@ -16,10 +16,13 @@ import io.github.visitorcounter.counter.ChannelProperties;
 import io.github.visitorcounter.counter.CounterKeys;
 import io.github.visitorcounter.counter.CounterStore;
 import io.lettuce.core.RedisFuture;
+import io.lettuce.core.event.connection.ConnectionActivatedEvent;
+import io.lettuce.core.resource.ClientResources;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import reactor.core.Disposable;
 
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.SmartLifecycle;
@@ -33,11 +36,13 @@ import org.springframework.stereotype.Component;
  * Fans count changes out from Redis to this instance's event streams.
  * <p>
  * The instance subscribes a counter's channel ({@link ChangeSubscriptions}) while at
- * least one local stream watches that counter. Pub/sub is fire-and-forget, so every
- * heartbeat also re-reads the count of each watched counter: a change published while the
- * connection was down (Lettuce reconnects and resubscribes by itself) still reaches the
- * streams. In a cluster, sharded subscriptions follow topology changes, such as a
- * failover, by subscribing again.
+ * least one local stream watches that counter. Pub/sub is fire-and-forget, so the count
+ * of each watched counter is also re-read whenever a Redis connection comes (back) up,
+ * and as a backstop once per {@code resyncInterval} (a minute): a change published while
+ * the connection was down (Lettuce reconnects and resubscribes by itself) still reaches
+ * the streams, and an instance whose streams see no visits sends Redis one command a
+ * minute per watched counter, not one per heartbeat. In a cluster, sharded subscriptions
+ * follow topology changes, such as a failover, by subscribing again.
  * <p>
  * Nothing here holds a thread per stream: one timer thread schedules and sends, since
  * sends never block ({@link EventStreamConnection}); re-reads, which wait for Redis, run
@@ -68,12 +73,18 @@ class ChangeFeed implements SmartLifecycle {
 
 	private final AtomicBoolean resyncing = new AtomicBoolean();
 
+	private final ClientResources clientResources;
+
 	private volatile ScheduledThreadPoolExecutor timer;
 
+	/** Redis connections coming (back) up, while started. */
+	private volatile Disposable reconnects;
+
 	ChangeFeed(LettuceConnectionFactory connectionFactory, CounterKeys keys, CounterStore counterStore,
-			LiveProperties properties, ChannelProperties channels,
+			LiveProperties properties, ChannelProperties channels, ClientResources clientResources,
 			@Qualifier("applicationTaskExecutor") Executor background, MeterRegistry meterRegistry) {
 		this.counterStore = counterStore;
+		this.clientResources = clientResources;
 		this.properties = properties;
 		this.background = background;
 		this.slots = new StreamSlots(properties.streamCap(), properties.maxStreamsPerClient());
@@ -183,7 +194,10 @@ class ChangeFeed implements SmartLifecycle {
 	private void tick() {
 		Duration maxDuration = this.properties.maxDuration();
 		this.watchers.values().forEach((streams) -> streams.forEach((stream) -> stream.heartbeat(maxDuration)));
-		if (this.resyncing.compareAndSet(false, true)) {
+	}
+
+	private void resyncInBackground() {
+		if (!this.watchers.isEmpty() && this.resyncing.compareAndSet(false, true)) {
 			this.background.execute(this::resync);
 		}
 	}
@@ -225,6 +239,13 @@ class ChangeFeed implements SmartLifecycle {
 		timer.setRemoveOnCancelPolicy(true);
 		long heartbeat = this.properties.heartbeat().toNanos();
 		timer.scheduleAtFixedRate(this::tick, heartbeat, heartbeat, TimeUnit.NANOSECONDS);
+		long resync = this.properties.resyncInterval().toNanos();
+		timer.scheduleAtFixedRate(this::resyncInBackground, resync, resync, TimeUnit.NANOSECONDS);
+		this.reconnects = this.clientResources.eventBus()
+			.get()
+			.filter(ConnectionActivatedEvent.class::isInstance)
+			.subscribe((event) -> resyncInBackground(),
+					(ex) -> logger.warn("Stopped following Redis reconnections: " + ex));
 		long settle = ChangeSubscriptions.TOPOLOGY_SETTLE_TIME.toNanos();
 		timer.scheduleWithFixedDelay(this::followTopology, settle, settle, TimeUnit.NANOSECONDS);
 		this.subscriptions.open();
@@ -241,6 +262,10 @@ class ChangeFeed implements SmartLifecycle {
 		this.timer = null;
 		this.watchers.values().forEach((streams) -> List.copyOf(streams).forEach(LiveStream::end));
 		this.subscriptions.close();
+		if (this.reconnects != null) {
+			this.reconnects.dispose();
+			this.reconnects = null;
+		}
 		if (timer != null) {
 			timer.shutdownNow();
 		}

@@ -23,13 +23,17 @@ import org.springframework.validation.annotation.Validated;
  * counted by their /64 (429 beyond)
  * @param maxDuration after this long a stream is ended; {@code EventSource} reconnects
  * with {@code Last-Event-ID}, which keeps long-lived connections from piling up
+ * @param resyncInterval how often the counts of watched counters are re-read besides
+ * after a reconnection, in case a change message was lost: one command per watched
+ * counter and interval
  */
 @Validated
 @ConfigurationProperties("visitors.live")
 record LiveProperties(@DefaultValue("15s") @DurationMin(millis = 50) @DurationMax(seconds = 15) Duration heartbeat,
 		@DefaultValue("250ms") @DurationMin(millis = 0) Duration minEventInterval,
 		@DefaultValue("0") @Min(0) int maxStreams, @DefaultValue("10") @Min(1) int maxStreamsPerClient,
-		@DefaultValue("30m") @DurationMin(seconds = 1) Duration maxDuration) {
+		@DefaultValue("30m") @DurationMin(seconds = 1) Duration maxDuration,
+		@DefaultValue("60s") @DurationMin(millis = 50) Duration resyncInterval) {
 
 	/**
 	 * Heap an open stream may take, its connection's buffers included: what the cap is

@@ -32,7 +32,7 @@ import static org.awaitility.Awaitility.await;
  * streams resume on their own, new ones are refused fast, and nothing piles up.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { LiveTests.NO_LIMITS, LiveTests.NO_CAP, LiveTests.FAST_HEARTBEAT,
+		properties = { LiveTests.NO_LIMITS, LiveTests.NO_CAP, LiveTests.FAST_HEARTBEAT, LiveTests.FAST_RESYNC,
 				"visitors.live.max-streams-per-client=20" })
 @DirtiesContext
 class LiveOutageTests {
@@ -109,7 +109,7 @@ class LiveOutageTests {
 		redis.stop();
 		redis.restart();
 		// Written behind the application's back, as if its change message had been lost
-		// while it was reconnecting: the re-read at the next heartbeat still finds it.
+		// while it was reconnecting: the next re-read still finds it.
 		try (DirectRedis direct = new DirectRedis(redis)) {
 			direct.commands().set("visitors:{missed}:count", "7");
 		}
@@ -185,7 +185,7 @@ class LiveOutageTests {
 		this.api.awaitStorageReachable();
 		redis.freeze();
 		try {
-			// Re-reads at each heartbeat time out meanwhile.
+			// Re-reads time out meanwhile.
 			sleepQuietly(Duration.ofSeconds(2));
 		}
 		finally {

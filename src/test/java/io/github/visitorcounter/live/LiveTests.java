@@ -42,6 +42,8 @@ class LiveTests extends ApiTestSupport {
 
 	static final String FAST_HEARTBEAT = "visitors.live.heartbeat=300ms";
 
+	static final String FAST_RESYNC = "visitors.live.resync-interval=300ms";
+
 	private final List<EventStream> streams = new ArrayList<>();
 
 	@Autowired
