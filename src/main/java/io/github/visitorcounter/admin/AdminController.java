@@ -7,7 +7,9 @@ import java.util.Map;
 import io.github.visitorcounter.counter.CounterAdministration;
 import io.github.visitorcounter.counter.CounterName;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
@@ -26,6 +28,7 @@ import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 
 /**
  * The owner API: set a starting value when migrating, reset a counter, list, export and
@@ -45,19 +48,20 @@ class AdminController {
 
 	private final CounterAdministration administration;
 
-	AdminController(CounterAdministration administration) {
+	private final CountsWriter counts;
+
+	AdminController(CounterAdministration administration, CountsWriter counts) {
 		this.administration = administration;
+		this.counts = counts;
 	}
 
-	@Operation(summary = "List counters with their counts")
-	@GetMapping("/counters")
-	ResponseEntity<CounterList> list() {
-		List<CounterCount> counters = this.administration.counts()
-			.entrySet()
-			.stream()
-			.map((entry) -> new CounterCount(entry.getKey(), entry.getValue()))
-			.toList();
-		return noStore(new CounterList(counters));
+	@Operation(summary = "List counters with their counts", description = "By name, however many there are.")
+	@ApiResponse(responseCode = "200", description = "The counters",
+			content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
+					schema = @Schema(implementation = CounterList.class)))
+	@GetMapping(path = "/counters", produces = MediaType.APPLICATION_JSON_VALUE)
+	ResponseEntity<StreamingResponseBody> list() {
+		return noStore(this.counts.list());
 	}
 
 	@Operation(summary = "Set a count", description = "A starting value when migrating from another counter.")
@@ -74,10 +78,13 @@ class AdminController {
 		return noStore(new CounterReset(counter, 0, this.administration.reset(counter)));
 	}
 
-	@Operation(summary = "Export all counts")
-	@GetMapping("/export")
-	ResponseEntity<Export> export() {
-		return noStore(new Export(Instant.now(), this.administration.counts()));
+	@Operation(summary = "Export all counts", description = "By name, however many there are; import reads it.")
+	@ApiResponse(responseCode = "200", description = "The counts",
+			content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
+					schema = @Schema(implementation = Export.class)))
+	@GetMapping(path = "/export", produces = MediaType.APPLICATION_JSON_VALUE)
+	ResponseEntity<StreamingResponseBody> export() {
+		return noStore(this.counts.export());
 	}
 
 	@Operation(summary = "Import counts", description = "Sets every listed counter to its count, as exported.")

@@ -57,8 +57,18 @@ class CounterConfiguration {
 	}
 
 	@Bean
-	CounterAdministration counterAdministration(StringRedisTemplate redis, CounterKeys keys) {
-		return new CounterAdministration(redis, keys);
+	ServedCounters servedCounters(ServedCountersProperties properties) {
+		return new ServedCounters(properties);
+	}
+
+	@Bean
+	CounterRegistry counterRegistry(StringRedisTemplate redis, CounterKeys keys, ServedCounters served) {
+		return new CounterRegistry(redis, keys, served);
+	}
+
+	@Bean
+	CounterAdministration counterAdministration(StringRedisTemplate redis, CounterKeys keys, CounterRegistry registry) {
+		return new CounterAdministration(redis, keys, registry);
 	}
 
 }

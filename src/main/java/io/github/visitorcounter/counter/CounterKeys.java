@@ -16,8 +16,9 @@ import java.time.LocalDate;
  * day</li>
  * <li>{@code <prefix>:{<counter>}:changes} the pub/sub channel that announces new counts;
  * it carries the hash tag too, so a sharded channel lives on the counter's shard</li>
- * <li>{@code <prefix>:{admin-failures}:<address digest>} and
- * {@code <prefix>:{admin-failures}:all} failed owner-API authentications of a client
+ * <li>{@code <prefix>:{=registry}:counters} the names of the counters that exist</li>
+ * <li>{@code <prefix>:{=admin-failures}:<address digest>} and
+ * {@code <prefix>:{=admin-failures}:all} failed owner-API authentications of a client
  * address, and of all</li>
  * </ul>
  * Visitor ids and client addresses are stored only as digests.
@@ -67,12 +68,25 @@ public class CounterKeys {
 	 * one hash tag, so one script can check an address's log and the log of all.
 	 */
 	public String adminFailures(String address) {
-		return this.prefix + ":{admin-failures}:" + digest(address);
+		return this.prefix + ":{=admin-failures}:" + digest(address);
 	}
 
 	/** Failed owner-API authentications of all client addresses. */
 	public String adminFailuresOfAll() {
-		return this.prefix + ":{admin-failures}:all";
+		return this.prefix + ":{=admin-failures}:all";
+	}
+
+	/**
+	 * The names of the counters that exist. Its hash tag holds a character no counter
+	 * name may have, so it shares no key space with a counter.
+	 */
+	public String registry() {
+		return this.prefix + ":{=registry}:counters";
+	}
+
+	/** Set once the counters made before the registry are in it. */
+	String registryComplete() {
+		return this.prefix + ":{=registry}:complete";
 	}
 
 	/** A {@code SCAN} pattern for every key of a counter. */
