@@ -1,3 +1,5 @@
+#!lua flags=allow-key-locking
+-- The first line lets Upstash lock only KEYS[1]; counter/LuaScripts.java blanks it where the server rejects it.
 -- Budget of failed owner-API authentications per client address (a sliding window).
 -- KEYS[1] failure log of the address (sorted set); ARGV[1] failures allowed per window; ARGV[2] window in ms;
 -- ARGV[3] '1' to log a failure now, '0' only to check; ARGV[4] a token unique to this attempt.

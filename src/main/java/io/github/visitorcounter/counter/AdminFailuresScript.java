@@ -6,7 +6,6 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.springframework.data.redis.core.StringRedisTemplate;
-import org.springframework.data.redis.core.script.RedisScript;
 
 /**
  * The typed call of {@code scripts/admin-failures.lua}: the budget of failed owner-API
@@ -15,9 +14,11 @@ import org.springframework.data.redis.core.script.RedisScript;
  */
 public class AdminFailuresScript {
 
+	static final String SCRIPT = "admin-failures.lua";
+
 	private final StringRedisTemplate redis;
 
-	private final RedisScript<List<Long>> script;
+	private final LuaScripts scripts;
 
 	private final CounterKeys keys;
 
@@ -25,9 +26,9 @@ public class AdminFailuresScript {
 
 	private final AtomicLong attempts = new AtomicLong();
 
-	AdminFailuresScript(StringRedisTemplate redis, CounterKeys keys) {
+	AdminFailuresScript(StringRedisTemplate redis, LuaScripts scripts, CounterKeys keys) {
 		this.redis = redis;
-		this.script = LuaScripts.returningIntegers("admin-failures.lua");
+		this.scripts = scripts;
 		this.keys = keys;
 	}
 
@@ -41,9 +42,9 @@ public class AdminFailuresScript {
 	 * {@link Duration#ZERO} while attempts are allowed
 	 */
 	public Duration lockedOutFor(String address, boolean failed, int allowed, Duration window) {
-		List<Long> verdict = this.redis.execute(this.script, List.of(this.keys.adminFailures(address)),
-				Integer.toString(allowed), Long.toString(window.toMillis()), failed ? "1" : "0",
-				this.tokenPrefix + this.attempts.incrementAndGet());
+		List<Long> verdict = this.redis.execute(this.scripts.returningIntegers(SCRIPT),
+				List.of(this.keys.adminFailures(address)), Integer.toString(allowed), Long.toString(window.toMillis()),
+				failed ? "1" : "0", this.tokenPrefix + this.attempts.incrementAndGet());
 		return (verdict.get(0) == 1) ? Duration.ZERO : Duration.ofMillis(verdict.get(1));
 	}
 

@@ -35,14 +35,20 @@ class CounterConfiguration {
 	}
 
 	@Bean
-	RegistrationScript registrationScript(StringRedisTemplate redis, CounterKeys keys, CounterProperties counters,
-			DayProperties days, ChannelProperties channels, RegistrationScript.Limits limits, Clock clock) {
-		return new RegistrationScript(redis, keys, counters, days, channels, limits, clock);
+	LuaScripts luaScripts(StringRedisTemplate redis) {
+		return new LuaScripts(redis, RegistrationScript.SCRIPT, AdminFailuresScript.SCRIPT);
 	}
 
 	@Bean
-	AdminFailuresScript adminFailuresScript(StringRedisTemplate redis, CounterKeys keys) {
-		return new AdminFailuresScript(redis, keys);
+	RegistrationScript registrationScript(StringRedisTemplate redis, LuaScripts scripts, CounterKeys keys,
+			CounterProperties counters, DayProperties days, ChannelProperties channels,
+			RegistrationScript.Limits limits, Clock clock) {
+		return new RegistrationScript(redis, scripts, keys, counters, days, channels, limits, clock);
+	}
+
+	@Bean
+	AdminFailuresScript adminFailuresScript(StringRedisTemplate redis, LuaScripts scripts, CounterKeys keys) {
+		return new AdminFailuresScript(redis, scripts, keys);
 	}
 
 	@Bean
