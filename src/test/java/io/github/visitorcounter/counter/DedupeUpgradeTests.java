@@ -1,16 +1,12 @@
 package io.github.visitorcounter.counter;
 
 import java.time.Duration;
-import java.time.LocalDate;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
 import io.github.visitorcounter.counter.RegistrationScript.Outcome;
 import org.junit.jupiter.api.Test;
-
-import org.springframework.core.io.ClassPathResource;
-import org.springframework.data.redis.core.script.RedisScript;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,10 +16,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * is counted again, and a returning visitor's seen-key moves into the dedupe sets.
  */
 class DedupeUpgradeTests extends RegistrationScriptTestSupport {
-
-	@SuppressWarnings("rawtypes")
-	private static final RedisScript<List> SEEN_KEYS_SCRIPT = RedisScript
-		.of(new ClassPathResource("legacy/register-visit-seen-keys.lua"), List.class);
 
 	private static final List<String> VISITORS = IntStream.range(0, 1_000)
 		.mapToObj((i) -> "upgrade-visitor-%04d".formatted(i))
@@ -65,17 +57,8 @@ class DedupeUpgradeTests extends RegistrationScriptTestSupport {
 		assertThat(visitorsInBuckets("default")).isEqualTo(10);
 	}
 
-	/** A visit as the version before dedupe sets registered it. */
 	private void registerWithSeenKeys(CounterProperties properties, String visitorId) {
-		CounterKeys keys = keys(properties);
-		String digest = keys.digest(visitorId);
-		String address = keys.digest(ADDRESS);
-		List<String> scriptKeys = List.of(keys.count("default"), keys.seen("default", digest),
-				keys.requests("default", address), keys.newVisitors("default", address),
-				keys.day("default", LocalDate.now()), keys.changes("default"));
-		Object[] args = { Long.toString(properties.effectiveDedupeTtl().toSeconds()), "0", "10000", "0", "3600000",
-				"34560000", "SPUBLISH", "1", "token-" + visitorId, digest };
-		assertThat(this.redis.execute(SEEN_KEYS_SCRIPT, scriptKeys, args)).first().isEqualTo(1L);
+		SeenKeysLayout.register(this.redis, keys(properties), properties.effectiveDedupeTtl(), "default", visitorId);
 	}
 
 }
