@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.lettuce.core.RedisCommandExecutionException;
 import org.apache.commons.logging.Log;
@@ -44,7 +45,7 @@ class LuaScripts {
 
 	private final Map<String, Variants> scripts = new LinkedHashMap<>();
 
-	private volatile Boolean keyLocking;
+	private final AtomicReference<Boolean> keyLocking = new AtomicReference<>();
 
 	LuaScripts(StringRedisTemplate redis, String... names) {
 		this.redis = redis;
@@ -64,7 +65,7 @@ class LuaScripts {
 
 	/** Whether the scripts run with the flag {@code allow-key-locking}. */
 	boolean keyLocking() {
-		Boolean decided = this.keyLocking;
+		Boolean decided = this.keyLocking.get();
 		return (decided != null) ? decided : decide();
 	}
 
@@ -79,32 +80,33 @@ class LuaScripts {
 		}
 	}
 
-	private synchronized boolean decide() {
-		if (this.keyLocking == null) {
-			byte[] probe = this.scripts.values()
-				.iterator()
-				.next()
-				.keyLocking()
-				.getScriptAsString()
-				.getBytes(StandardCharsets.UTF_8);
-			try {
-				this.redis
-					.execute((RedisCallback<String>) (connection) -> connection.scriptingCommands().scriptLoad(probe));
-				this.keyLocking = true;
-				logger.info("Redis accepts the Lua script flag allow-key-locking: scripts run with it "
-						+ "and lock only their keys on Upstash");
-			}
-			catch (DataAccessException ex) {
-				String refusal = serverRefusal(ex);
-				if (refusal == null) {
-					throw ex;
-				}
-				this.keyLocking = false;
-				logger.info("Redis refuses the Lua script flag allow-key-locking (" + refusal
-						+ "): scripts run without it");
+	// Not synchronized: while Redis cannot be reached, every call fails as fast as a
+	// script call would, instead of queueing behind another one's timeout.
+	private boolean decide() {
+		byte[] probe = this.scripts.values()
+			.iterator()
+			.next()
+			.keyLocking()
+			.getScriptAsString()
+			.getBytes(StandardCharsets.UTF_8);
+		String refusal = null;
+		try {
+			this.redis
+				.execute((RedisCallback<String>) (connection) -> connection.scriptingCommands().scriptLoad(probe));
+		}
+		catch (DataAccessException ex) {
+			refusal = serverRefusal(ex);
+			if (refusal == null) {
+				throw ex;
 			}
 		}
-		return this.keyLocking;
+		if (this.keyLocking.compareAndSet(null, refusal == null)) {
+			logger.info((refusal == null)
+					? "Redis accepts the Lua script flag allow-key-locking: scripts run with it "
+							+ "and lock only their keys on Upstash"
+					: "Redis refuses the Lua script flag allow-key-locking (" + refusal + "): scripts run without it");
+		}
+		return this.keyLocking.get();
 	}
 
 	/**

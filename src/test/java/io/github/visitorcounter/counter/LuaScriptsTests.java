@@ -7,6 +7,9 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import io.github.visitorcounter.RedisMonitor;
 import io.github.visitorcounter.RedisServer;
@@ -20,6 +23,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.dao.DataAccessException;
+import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -81,12 +85,32 @@ class LuaScriptsTests {
 	}
 
 	@Test
-	void decidesOnceRedisAnswersNotBefore() {
+	void decidesOnceRedisAnswersAndFailsFastUntilThen() throws Exception {
 		try (RedisServer late = RedisServer.start(RedisServer.Options.plain())) {
-			late.stop();
-			LuaScripts scripts = scripts(template(late.url()));
-			assertThatExceptionOfType(DataAccessException.class).isThrownBy(scripts::keyLocking);
-			late.restart();
+			StringRedisTemplate template = template(late.url());
+			LuaScripts scripts = scripts(template);
+			// Connected before: what is timed is the probe, not the connection's set-up.
+			template.execute((RedisCallback<String>) (connection) -> connection.ping());
+			late.freeze();
+			ExecutorService callers = Executors.newFixedThreadPool(4);
+			try {
+				List<Future<Duration>> calls = new ArrayList<>();
+				for (int i = 0; i < 4; i++) {
+					calls.add(callers.submit(() -> {
+						long started = System.nanoTime();
+						assertThatExceptionOfType(DataAccessException.class).isThrownBy(scripts::keyLocking);
+						return Duration.ofNanos(System.nanoTime() - started);
+					}));
+				}
+				for (Future<Duration> call : calls) {
+					assertThat(call.get()).as("a call while Redis hangs, with a 1 s timeout")
+						.isLessThan(Duration.ofMillis(2500));
+				}
+			}
+			finally {
+				late.thaw();
+				callers.shutdownNow();
+			}
 			await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> !scripts.keyLocking());
 		}
 	}
@@ -144,7 +168,8 @@ class LuaScriptsTests {
 
 	private StringRedisTemplate template(String url) {
 		LettuceConnectionFactory factory = new LettuceConnectionFactory(
-				LettuceConnectionFactory.createRedisConfiguration(url));
+				LettuceConnectionFactory.createRedisConfiguration(url),
+				LettuceClientConfiguration.builder().commandTimeout(Duration.ofSeconds(1)).build());
 		factory.afterPropertiesSet();
 		factory.start();
 		this.connections.add(factory);
