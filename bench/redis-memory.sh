@@ -40,11 +40,13 @@ repeat
   local page = redis.call("SCAN", cursor, "MATCH", ARGV[1], "COUNT", 1000)
   cursor = page[1]
   for _, key in ipairs(page[2]) do
-    buckets = buckets + 1
-    if redis.call("OBJECT", "ENCODING", key) == "intset" then intsets = intsets + 1 end
-    largest = math.max(largest, redis.call("SCARD", key))
     local level = string.match(key, ":v%d?:(%d+):%d+$")
-    if level then top = math.max(top, tonumber(level)) end
+    if level and redis.call("TYPE", key).ok == "set" then
+      buckets = buckets + 1
+      if redis.call("OBJECT", "ENCODING", key) == "intset" then intsets = intsets + 1 end
+      largest = math.max(largest, redis.call("SCARD", key))
+      top = math.max(top, tonumber(level))
+    end
   end
 until cursor == "0"
 return string.format("buckets=%d intset=%d max_bucket=%d top_level=%d", buckets, intsets, largest, top)'

@@ -91,15 +91,22 @@ end
 
 -- The dedupe sets. A generation's state: entries (visitors inserted), top (highest level holding any; -1 while
 -- empty) and, with a TTL, number (now / TTL when it began) and expiresAt (ms; its keys all expire then).
+-- Without a TTL there is no state while every visitor is in level 0: entries is then that one bucket's size,
+-- which spares a small counter a key.
 local generationCount = (dedupeTtlSeconds > 0) and 2 or 1
 local levels = (#KEYS - FIRST_DEDUPE_KEY + 1) / generationCount - 1
 local generations = {}
 for index = 0, generationCount - 1 do
   local stateIndex = FIRST_DEDUPE_KEY + index * (levels + 1)
   local state = redis.call('HMGET', KEYS[stateIndex], 'entries', 'top', 'number', 'expiresAt')
-  generations[index + 1] = { state = KEYS[stateIndex], firstBucket = stateIndex + 1, exists = state[1] ~= false,
+  local generation = { state = KEYS[stateIndex], firstBucket = stateIndex + 1, exists = state[1] ~= false,
     entries = tonumber(state[1]) or 0, top = tonumber(state[2]) or -1, number = tonumber(state[3]),
     expiresAt = tonumber(state[4]) }
+  if not generation.exists and dedupeTtlSeconds == 0 then
+    generation.entries = redis.call('SCARD', KEYS[stateIndex + 1])
+    generation.top = (generation.entries > 0) and 0 or -1
+  end
+  generations[index + 1] = generation
 end
 
 local function bucket(generation, level)
@@ -156,9 +163,13 @@ local function insert(generation)
     level = level + 1
   end
   redis.call('SADD', bucket(generation, level), visitorMember)
-  redis.call('HINCRBY', generation.state, 'entries', 1)
-  if level > generation.top then
-    redis.call('HSET', generation.state, 'top', level)
+  if generation.exists then
+    redis.call('HINCRBY', generation.state, 'entries', 1)
+    if level > generation.top then
+      redis.call('HSET', generation.state, 'top', level)
+    end
+  elseif level > 0 or generation.expiresAt then
+    redis.call('HSET', generation.state, 'entries', generation.entries + 1, 'top', math.max(level, generation.top))
   end
   if generation.expiresAt then
     local expiresAt = string.format('%.0f', generation.expiresAt)

@@ -15,15 +15,16 @@ import java.util.List;
  * of the digest.
  * <p>
  * New visitors go into the current level, which follows from the number of visitors the
- * sets hold ({@code entries}): level {@code L} until {@code BUCKET_FILL * (4^0 + ... +
- * 4^L)}, so a level is left once its buckets hold {@value #BUCKET_FILL} visitors on
- * average. A bucket already holding {@value #BUCKET_CAPACITY} sends the visitor one level
- * up, so no bucket ever outgrows its intset, whatever the chance distribution. A lookup
- * checks the visitor's bucket at every level used so far ({@code top}). Members never
- * move, so growing never counts anyone twice. With {@value #LEVELS} levels the sets stay
- * compact up to about 5.6 * 10^8 visitors per counter ({@code 400 * (4^11 - 1) / 3});
- * beyond that the top level's buckets fill past their capacity and turn into hash tables:
- * still exact, no longer small.
+ * sets hold ({@code entries}, in a state hash that a counter without a TTL only gets once
+ * it leaves level 0): level {@code L} until {@code BUCKET_FILL * (4^0 + ... + 4^L)}, so a
+ * level is left once its buckets hold {@value #BUCKET_FILL} visitors on average. A bucket
+ * already holding {@value #BUCKET_CAPACITY} sends the visitor one level up, so no bucket
+ * ever outgrows its intset, whatever the chance distribution. A lookup checks the
+ * visitor's bucket at every level used so far ({@code top}). Members never move, so
+ * growing never counts anyone twice. With {@value #LEVELS} levels the sets stay compact
+ * up to about 5.6 * 10^8 visitors per counter ({@code 400 * (4^11 - 1) / 3}); beyond that
+ * the top level's buckets fill past their capacity and turn into hash tables: still
+ * exact, no longer small.
  * <p>
  * With a dedupe TTL the sets come in two generations, each a state hash and its buckets
  * that expire as a whole, two TTLs after their generation began: new visitors join the

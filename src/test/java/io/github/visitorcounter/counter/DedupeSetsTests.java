@@ -60,6 +60,25 @@ class DedupeSetsTests extends RegistrationScriptTestSupport {
 	}
 
 	@Test
+	void keepsNoStateWhileEveryVisitorFitsInLevelZero() throws Exception {
+		RegistrationScript script = script(DEFAULTS, NO_LIMITS);
+		List<String> visitors = IntStream.range(0, DedupeSets.BUCKET_FILL + 1)
+			.mapToObj((i) -> "small-counter-visitor-%03d".formatted(i))
+			.toList();
+		assertThat(registerAll(script, visitors.subList(0, DedupeSets.BUCKET_FILL))).containsOnlyKeys(Outcome.NEW);
+		assertThat(allKeys()).filteredOn((key) -> !key.contains(":day:"))
+			.containsExactlyInAnyOrder("visitors:{default}:count", "visitors:{default}:v:0:0");
+		assertThat(registerAll(script, visitors.subList(0, DedupeSets.BUCKET_FILL)))
+			.containsOnlyKeys(Outcome.RETURNING);
+
+		assertVisit(register(script, "default", visitors.get(DedupeSets.BUCKET_FILL)), DedupeSets.BUCKET_FILL + 1,
+				Outcome.NEW);
+		assertThat(this.redis.opsForHash().entries(STATE)).containsOnly(Map.entry("entries", "401"),
+				Map.entry("top", "1"));
+		assertThat(registerAll(script, visitors)).containsOnlyKeys(Outcome.RETURNING);
+	}
+
+	@Test
 	void sendsAVisitorUpALevelWhileItsBucketIsFull() {
 		CounterKeys keys = keys(DEFAULTS);
 		List<String> alice = keys.dedupe("default", "", keys.visitor(ALICE));
