@@ -63,7 +63,8 @@ local function count()
   return tonumber(redis.call('GET', countKey) or '0')
 end
 
--- A visitor seen today, new or returning, joins the day's uniques; the TTL is set when the key is made.
+-- A visitor seen today, new or returning, joins the day's uniques; the TTL is set whenever that changed the key,
+-- which includes when it was made.
 local function seenToday()
   if redis.call('PFADD', dayKey, visitorDigest) == 1 then
     redis.call('EXPIRE', dayKey, dayTtlSeconds)
@@ -113,8 +114,9 @@ local function bucket(generation, level)
   return KEYS[generation.firstBucket + level]
 end
 
+-- From the top level down: it holds the most visitors, so a returning visitor is found after about two checks.
 local function holdsVisitor(generation)
-  for level = 0, generation.top do
+  for level = generation.top, 0, -1 do
     if redis.call('SISMEMBER', bucket(generation, level), visitorMember) == 1 then
       return true
     end
