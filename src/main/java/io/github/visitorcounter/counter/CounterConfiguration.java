@@ -35,20 +35,26 @@ class CounterConfiguration {
 	}
 
 	@Bean
-	RegistrationScript registrationScript(StringRedisTemplate redis, CounterKeys keys, CounterProperties counters,
-			DayProperties days, ChannelProperties channels, RegistrationScript.Limits limits, Clock clock) {
-		return new RegistrationScript(redis, keys, counters, days, channels, limits, clock);
+	LuaScripts luaScripts(StringRedisTemplate redis) {
+		return new LuaScripts(redis, RegistrationScript.SCRIPT, AdminFailuresScript.SCRIPT, DailyUniquesScript.SCRIPT);
 	}
 
 	@Bean
-	AdminFailuresScript adminFailuresScript(StringRedisTemplate redis, CounterKeys keys) {
-		return new AdminFailuresScript(redis, keys);
+	RegistrationScript registrationScript(StringRedisTemplate redis, LuaScripts scripts, CounterKeys keys,
+			CounterProperties counters, DayProperties days, ChannelProperties channels,
+			RegistrationScript.Limits limits, Clock clock) {
+		return new RegistrationScript(redis, scripts, keys, counters, days, channels, limits, clock);
 	}
 
 	@Bean
-	DailyUniquesScript dailyUniquesScript(StringRedisTemplate redis, CounterKeys keys, DayProperties days,
-			Clock clock) {
-		return new DailyUniquesScript(redis, keys, days, clock);
+	AdminFailuresScript adminFailuresScript(StringRedisTemplate redis, LuaScripts scripts, CounterKeys keys) {
+		return new AdminFailuresScript(redis, scripts, keys);
+	}
+
+	@Bean
+	DailyUniquesScript dailyUniquesScript(StringRedisTemplate redis, LuaScripts scripts, CounterKeys keys,
+			DayProperties days, Clock clock) {
+		return new DailyUniquesScript(redis, scripts, keys, days, clock);
 	}
 
 	@Bean

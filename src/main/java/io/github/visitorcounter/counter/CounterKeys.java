@@ -1,13 +1,22 @@
 package io.github.visitorcounter.counter;
 
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The Redis key layout. Every key of a counter carries the counter name as a hash tag, so
  * a counter's keys share one Redis Cluster slot and one script can touch them all.
  * <ul>
  * <li>{@code <prefix>:{<counter>}:count} the number of distinct visitors</li>
- * <li>{@code <prefix>:{<counter>}:seen:<digest>} marks a visitor as counted</li>
+ * <li>{@code <prefix>:{<counter>}:v<generation>} the state of the counter's dedupe sets
+ * ({@link DedupeSets}): how many visitors they hold, the highest level in use and, with a
+ * dedupe TTL, when they expire; {@code <generation>} is empty without a TTL, {@code 0} or
+ * {@code 1} with one</li>
+ * <li>{@code <prefix>:{<counter>}:v<generation>:<level>:<bucket>} one bucket of visitors,
+ * a set of 64-bit integers</li>
+ * <li>{@code <prefix>:{<counter>}:seen:<digest>} marks a visitor as counted, in the
+ * layout before dedupe sets; moved into them when the visitor comes back</li>
  * <li>{@code <prefix>:{<counter>}:requests:<address digest>} recent requests of a client
  * address</li>
  * <li>{@code <prefix>:{<counter>}:new:<address digest>} new visitors a client address
@@ -40,6 +49,36 @@ public class CounterKeys {
 	/** The digest that stands for a visitor id or a client address in keys. */
 	public String digest(String value) {
 		return this.hasher.digest(value);
+	}
+
+	/** Where a visitor stands in the dedupe sets, from the digest of its id. */
+	VisitorDigest visitor(String visitorId) {
+		return VisitorDigest.of(this.hasher.digestBytes(visitorId));
+	}
+
+	/**
+	 * The integer that stands for a visitor id in a counter's dedupe sets, as Redis
+	 * returns it.
+	 */
+	public String dedupeMember(String visitorId) {
+		return visitor(visitorId).memberText();
+	}
+
+	/**
+	 * A generation's state key followed by the visitor's bucket at every level, 0 up.
+	 */
+	List<String> dedupe(String counter, String generation, VisitorDigest visitor) {
+		String state = dedupeState(counter, generation);
+		List<String> keys = new ArrayList<>(DedupeSets.LEVELS + 1);
+		keys.add(state);
+		for (int level = 0; level < DedupeSets.LEVELS; level++) {
+			keys.add(state + ":" + level + ":" + visitor.bucket(level));
+		}
+		return keys;
+	}
+
+	String dedupeState(String counter, String generation) {
+		return this.prefix + ":{" + counter + "}:v" + generation;
 	}
 
 	String seen(String counter, String visitorDigest) {

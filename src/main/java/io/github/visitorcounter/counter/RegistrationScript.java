@@ -2,12 +2,12 @@ package io.github.visitorcounter.counter;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.springframework.data.redis.core.StringRedisTemplate;
-import org.springframework.data.redis.core.script.RedisScript;
 
 /**
  * The typed call of {@code scripts/register-visit.lua}, which registers one visit with
@@ -17,11 +17,15 @@ import org.springframework.data.redis.core.script.RedisScript;
  */
 public class RegistrationScript {
 
+	static final String SCRIPT = "register-visit.lua";
+
 	private final StringRedisTemplate redis;
 
-	private final RedisScript<List<Long>> script;
+	private final LuaScripts scripts;
 
 	private final CounterKeys keys;
+
+	private final List<String> generations;
 
 	private final DayProperties days;
 
@@ -37,16 +41,18 @@ public class RegistrationScript {
 
 	private final AtomicLong tokenSequence = new AtomicLong();
 
-	RegistrationScript(StringRedisTemplate redis, CounterKeys keys, CounterProperties counters, DayProperties days,
-			ChannelProperties channels, Limits limits, Clock clock) {
+	RegistrationScript(StringRedisTemplate redis, LuaScripts scripts, CounterKeys keys, CounterProperties counters,
+			DayProperties days, ChannelProperties channels, Limits limits, Clock clock) {
 		this.redis = redis;
-		this.script = LuaScripts.returningIntegers("register-visit.lua");
+		this.scripts = scripts;
 		this.keys = keys;
+		this.generations = DedupeSets.generations(counters.effectiveDedupeTtl());
 		this.days = days;
 		this.clock = clock;
 		this.settings = new Settings(seconds(counters.effectiveDedupeTtl()), Integer.toString(limits.requestBudget()),
 				millis(limits.requestWindow()), Integer.toString(limits.newVisitorCap()),
-				millis(limits.newVisitorWindow()), seconds(days.dayTtl()), channels.publishCommand());
+				millis(limits.newVisitorWindow()), seconds(days.dayTtl()), channels.publishCommand(),
+				Integer.toString(DedupeSets.BUCKET_FILL), Integer.toString(DedupeSets.BUCKET_CAPACITY));
 	}
 
 	/**
@@ -59,14 +65,19 @@ public class RegistrationScript {
 	 * charges the request budget and reads the count
 	 */
 	public Result register(String counter, String visitorId, String address, boolean countable) {
-		String visitorDigest = this.keys.digest(visitorId);
+		VisitorDigest visitor = this.keys.visitor(visitorId);
+		String visitorDigest = visitor.text();
 		String addressDigest = this.keys.digest(address);
-		List<String> keys = List.of(this.keys.count(counter), this.keys.seen(counter, visitorDigest),
-				this.keys.requests(counter, addressDigest), this.keys.newVisitors(counter, addressDigest),
-				this.keys.day(counter, this.days.today(this.clock)), this.keys.changes(counter));
+		List<String> keys = new ArrayList<>(6 + this.generations.size() * (DedupeSets.LEVELS + 1));
+		keys.addAll(List.of(this.keys.count(counter), this.keys.requests(counter, addressDigest),
+				this.keys.newVisitors(counter, addressDigest), this.keys.day(counter, this.days.today(this.clock)),
+				this.keys.changes(counter), this.keys.seen(counter, visitorDigest)));
+		for (String generation : this.generations) {
+			keys.addAll(this.keys.dedupe(counter, generation, visitor));
+		}
 		Arguments arguments = new Arguments(this.settings, countable,
-				this.tokenPrefix + this.tokenSequence.incrementAndGet(), visitorDigest);
-		List<Long> reply = this.redis.execute(this.script, keys, arguments.argv());
+				this.tokenPrefix + this.tokenSequence.incrementAndGet(), visitorDigest, visitor.memberText());
+		List<Long> reply = this.redis.execute(this.scripts.returningIntegers(SCRIPT), keys, arguments.argv());
 		return new Result(Outcome.of(reply.get(0)), reply.get(1), reply.get(2), Duration.ofMillis(reply.get(3)));
 	}
 
@@ -93,18 +104,21 @@ public class RegistrationScript {
 
 	/** The arguments that come from the settings, as the script reads them. */
 	private record Settings(String dedupeTtlSeconds, String requestBudget, String requestWindowMillis,
-			String newVisitorCap, String newVisitorWindowMillis, String dayTtlSeconds, String publishCommand) {
+			String newVisitorCap, String newVisitorWindowMillis, String dayTtlSeconds, String publishCommand,
+			String bucketFill, String bucketCapacity) {
 
 	}
 
 	/** Every argument of one call, in the order of the script's {@code ARGV}. */
-	private record Arguments(Settings settings, boolean countable, String requestToken, String visitorDigest) {
+	private record Arguments(Settings settings, boolean countable, String requestToken, String visitorDigest,
+			String visitorMember) {
 
 		Object[] argv() {
 			return new Object[] { this.settings.dedupeTtlSeconds(), this.settings.requestBudget(),
 					this.settings.requestWindowMillis(), this.settings.newVisitorCap(),
 					this.settings.newVisitorWindowMillis(), this.settings.dayTtlSeconds(),
-					this.settings.publishCommand(), this.countable ? "1" : "0", this.requestToken, this.visitorDigest };
+					this.settings.publishCommand(), this.settings.bucketFill(), this.settings.bucketCapacity(),
+					this.countable ? "1" : "0", this.requestToken, this.visitorDigest, this.visitorMember };
 		}
 
 	}

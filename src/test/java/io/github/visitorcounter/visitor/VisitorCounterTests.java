@@ -70,7 +70,7 @@ class VisitorCounterTests {
 		assertThat(registration.count()).isZero();
 		assertThat(registration.newVisitor()).isFalse();
 		assertThat(registration.notCountedReason()).isEqualTo("bot");
-		assertThat(this.redis.keys("*")).noneMatch((key) -> key.contains(":seen:") || key.endsWith(":count"));
+		assertThat(this.redis.keys("*")).noneMatch((key) -> key.contains(":v") || key.endsWith(":count"));
 	}
 
 }
