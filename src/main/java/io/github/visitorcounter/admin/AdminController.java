@@ -6,8 +6,12 @@ import java.util.Map;
 
 import io.github.visitorcounter.counter.CounterAdministration;
 import io.github.visitorcounter.counter.CounterName;
+import io.github.visitorcounter.web.ProblemResponses;
+import io.github.visitorcounter.web.ProblemType;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.headers.Header;
 import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
@@ -16,6 +20,7 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 
 import org.springframework.http.CacheControl;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -35,6 +40,9 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api/admin")
 @Tag(name = "owner", description = "The site owner's controls; only with VISITORS_ADMIN_TOKEN set")
 @SecurityRequirement(name = "adminToken")
+@ProblemResponses({ ProblemType.UNAUTHORIZED, ProblemType.RATE_LIMITED, ProblemType.STORAGE_UNAVAILABLE })
+@ApiResponse(responseCode = "200", description = "OK", headers = @Header(name = HttpHeaders.CACHE_CONTROL,
+		required = true, schema = @Schema(type = "string", allowableValues = "no-store")))
 class AdminController {
 
 	/**
@@ -49,8 +57,8 @@ class AdminController {
 		this.administration = administration;
 	}
 
-	@Operation(summary = "List counters with their counts")
-	@GetMapping("/counters")
+	@Operation(operationId = "listCounters", summary = "List counters with their counts")
+	@GetMapping(path = "/counters", produces = MediaType.APPLICATION_JSON_VALUE)
 	ResponseEntity<CounterList> list() {
 		List<CounterCount> counters = this.administration.counts()
 			.entrySet()
@@ -60,28 +68,35 @@ class AdminController {
 		return noStore(new CounterList(counters));
 	}
 
-	@Operation(summary = "Set a count", description = "A starting value when migrating from another counter.")
-	@PutMapping(path = "/counters/{counter}", consumes = MediaType.APPLICATION_JSON_VALUE)
+	@Operation(operationId = "setCount", summary = "Set a count",
+			description = "A starting value when migrating from another counter.")
+	@ProblemResponses(ProblemType.INVALID_REQUEST)
+	@PutMapping(path = "/counters/{counter}", consumes = MediaType.APPLICATION_JSON_VALUE,
+			produces = MediaType.APPLICATION_JSON_VALUE)
 	ResponseEntity<CounterCount> set(@PathVariable @CounterName String counter, @Valid @RequestBody NewCount body) {
 		this.administration.setCount(counter, body.count());
 		return noStore(new CounterCount(counter, body.count()));
 	}
 
-	@Operation(summary = "Reset a counter",
+	@Operation(operationId = "resetCounter", summary = "Reset a counter",
 			description = "Removes its count, dedupe and limiter state: every visitor counts again.")
-	@DeleteMapping("/counters/{counter}")
+	@ProblemResponses(ProblemType.INVALID_REQUEST)
+	@DeleteMapping(path = "/counters/{counter}", produces = MediaType.APPLICATION_JSON_VALUE)
 	ResponseEntity<CounterReset> reset(@PathVariable @CounterName String counter) {
 		return noStore(new CounterReset(counter, 0, this.administration.reset(counter)));
 	}
 
-	@Operation(summary = "Export all counts")
-	@GetMapping("/export")
+	@Operation(operationId = "exportCounts", summary = "Export all counts")
+	@GetMapping(path = "/export", produces = MediaType.APPLICATION_JSON_VALUE)
 	ResponseEntity<Export> export() {
 		return noStore(new Export(Instant.now(), this.administration.counts()));
 	}
 
-	@Operation(summary = "Import counts", description = "Sets every listed counter to its count, as exported.")
-	@PostMapping(path = "/import", consumes = MediaType.APPLICATION_JSON_VALUE)
+	@Operation(operationId = "importCounts", summary = "Import counts",
+			description = "Sets every listed counter to its count, as exported.")
+	@ProblemResponses(ProblemType.INVALID_REQUEST)
+	@PostMapping(path = "/import", consumes = MediaType.APPLICATION_JSON_VALUE,
+			produces = MediaType.APPLICATION_JSON_VALUE)
 	ResponseEntity<Imported> importCounts(@Valid @RequestBody Import body) {
 		body.counters().forEach(this.administration::setCount);
 		return noStore(new Imported(body.counters().size()));

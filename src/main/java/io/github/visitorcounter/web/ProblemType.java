@@ -55,6 +55,8 @@ public enum ProblemType {
 
 	private static final String TYPE_PREFIX = "urn:visitor-counter:problem:";
 
+	private final String slug;
+
 	private final URI type;
 
 	private final String title;
@@ -64,6 +66,7 @@ public enum ProblemType {
 	private final String detail;
 
 	ProblemType(String slug, String title, HttpStatus status, String detail) {
+		this.slug = slug;
 		this.type = URI.create(TYPE_PREFIX + slug);
 		this.title = title;
 		this.status = status;
@@ -73,6 +76,11 @@ public enum ProblemType {
 	/** The {@code type} URI clients switch on. */
 	public URI type() {
 		return this.type;
+	}
+
+	/** The last segment of the type, such as {@code invalid-request}. */
+	String slug() {
+		return this.slug;
 	}
 
 	public HttpStatus status() {
