@@ -5,11 +5,14 @@
 --   BENCH_POOL         pool size (default 1000)
 --   BENCH_DISTINCT     if set, "new" ids cycle over exactly this many distinct ids (memory benchmark),
 --   BENCH_OFFSET       starting at this index (so that consecutive runs continue where the last one stopped)
+--   BENCH_PER_COUNTER  if set (with BENCH_DISTINCT), id number i goes to the counter w-<i / BENCH_PER_COUNTER>
+--                      instead of the script's path, so that many counters get this many visitors each
 local prefix = os.getenv("BENCH_PREFIX") or "run"
 local pool_prefix = os.getenv("BENCH_POOL_PREFIX") or "pool"
 local pool_size = tonumber(os.getenv("BENCH_POOL") or "1000")
 local distinct = tonumber(os.getenv("BENCH_DISTINCT") or "0")
 local offset = tonumber(os.getenv("BENCH_OFFSET") or "0")
+local per_counter = tonumber(os.getenv("BENCH_PER_COUNTER") or "0")
 local threads = tonumber(os.getenv("BENCH_THREADS") or "1")
 local counter = 0
 local thread_index = 0
@@ -37,13 +40,17 @@ end
 -- A visitor never seen before (or, with BENCH_DISTINCT, one of a fixed set of distinct ids).
 function new_request()
   counter = counter + 1
-  local id
+  local id, path = nil, wrk.path
   if distinct > 0 then
-    id = string.format("%s-visitor-%010d", prefix, (offset + (counter - 1) * threads + thread_index) % distinct)
+    local index = (offset + (counter - 1) * threads + thread_index) % distinct
+    id = string.format("%s-visitor-%010d", prefix, index)
+    if per_counter > 0 then
+      path = string.format("%s/w-%d", wrk.path, math.floor(index / per_counter))
+    end
   else
     id = string.format("%s-t%02d-%012d", prefix, thread_index, counter)
   end
-  return wrk.format("POST", wrk.path, json, body(id))
+  return wrk.format("POST", path, json, body(id))
 end
 
 -- A visitor from the pre-registered pool (same format as pool_id in bench/lib.sh).

@@ -1,3 +1,6 @@
+#!lua flags=allow-key-locking
+-- The first line lets Upstash lock only the declared keys; counter/LuaScripts.java blanks it where the server
+-- rejects it.
 -- Budget of failed owner-API authentications: per client address, and across all addresses, so that a guess
 -- distributed over many addresses cannot try many tokens either. Sliding windows. Called through
 -- counter/AdminFailuresScript.java.

@@ -1,3 +1,6 @@
+#!lua flags=allow-key-locking
+-- The first line lets Upstash lock only the declared keys; counter/LuaScripts.java blanks it where the server
+-- rejects it.
 -- Reads a counter's daily uniques in one command: however many days are asked for, a stats read costs one
 -- round trip and one command on the shared connection. Called through counter/DailyUniquesScript.java.
 --

@@ -6,17 +6,26 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import io.github.visitorcounter.client.ApiException;
+import io.github.visitorcounter.client.api.OwnerApi;
+import io.github.visitorcounter.client.api.VisitorsApi;
+import io.github.visitorcounter.client.model.NewCount;
+import io.github.visitorcounter.client.model.VisitRequest;
+import io.github.visitorcounter.client.model.VisitResponse;
 import io.github.visitorcounter.testing.ApiClient;
 import io.github.visitorcounter.testing.EventStream;
+import io.github.visitorcounter.testing.OpenApiContract;
 import io.github.visitorcounter.testing.PackagedJar;
 import io.github.visitorcounter.testing.RedisServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import tools.jackson.databind.json.JsonMapper;
 
 import static io.github.visitorcounter.testing.ApiClient.visit;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * The jar as {@code ./mvnw package} builds it, started as a separate process the way the
@@ -88,6 +97,39 @@ class PackagedJarIntegrationTests {
 		assertThat(api.get("/api/admin/counters").statusCode()).isEqualTo(401);
 		assertThat(api.get("/api/admin/counters", "Authorization", "Bearer " + ADMIN_TOKEN).statusCode())
 			.isEqualTo(200);
+	}
+
+	/**
+	 * A Java client that openapi-generator made from the committed OpenAPI document at
+	 * build time (pom.xml, {@code generate-test-sources}), against the jar.
+	 */
+	@Test
+	void servesAClientGeneratedFromItsOpenApiDocument() throws ApiException {
+		io.github.visitorcounter.client.ApiClient client = new io.github.visitorcounter.client.ApiClient();
+		client.updateBaseUri("http://localhost:" + port);
+		VisitorsApi visitors = new VisitorsApi(client);
+		String visitor = UUID.randomUUID().toString();
+		VisitResponse visit = visitors.registerVisit("generated", new VisitRequest().visitorId(visitor));
+		assertThat(visit.getCounter()).isEqualTo("generated");
+		assertThat(visit.getCount()).isEqualTo(1L);
+		assertThat(visit.getNewVisitor()).isTrue();
+		assertThat(visitors.registerVisit("generated", new VisitRequest().visitorId(visitor)).getNewVisitor())
+			.isFalse();
+		assertThat(visitors.readCount("generated").getCount()).isEqualTo(1L);
+		assertThatExceptionOfType(ApiException.class)
+			.isThrownBy(() -> visitors.registerVisit("generated", new VisitRequest().visitorId("short")))
+			.satisfies((problem) -> assertThat(problem.getCode()).isEqualTo(400));
+
+		client.setRequestInterceptor((request) -> request.header("Authorization", "Bearer " + ADMIN_TOKEN));
+		new OwnerApi(client).setCount("generated", new NewCount().count(1234L));
+		assertThat(visitors.readCount("generated").getCount()).isEqualTo(1234L);
+	}
+
+	@Test
+	void servesTheCommittedOpenApiDocument() {
+		JsonMapper json = JsonMapper.builder().build();
+		assertThat(json.readTree(api.get("/v3/api-docs").body()))
+			.isEqualTo(json.readTree(OpenApiContract.published().json()));
 	}
 
 	@Test

@@ -6,7 +6,10 @@ import java.util.Map;
 
 import io.github.visitorcounter.counter.CounterAdministration;
 import io.github.visitorcounter.counter.CounterName;
+import io.github.visitorcounter.web.ProblemResponses;
+import io.github.visitorcounter.web.ProblemType;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.headers.Header;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -18,6 +21,7 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 
 import org.springframework.http.CacheControl;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -38,6 +42,9 @@ import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBo
 @RequestMapping("/api/admin")
 @Tag(name = "owner", description = "The site owner's controls; only with VISITORS_ADMIN_TOKEN set")
 @SecurityRequirement(name = "adminToken")
+@ProblemResponses({ ProblemType.UNAUTHORIZED, ProblemType.RATE_LIMITED, ProblemType.STORAGE_UNAVAILABLE })
+@ApiResponse(responseCode = "200", description = "OK", headers = @Header(name = HttpHeaders.CACHE_CONTROL,
+		required = true, schema = @Schema(type = "string", allowableValues = "no-store")))
 class AdminController {
 
 	/**
@@ -55,7 +62,8 @@ class AdminController {
 		this.counts = counts;
 	}
 
-	@Operation(summary = "List counters with their counts", description = "By name, however many there are.")
+	@Operation(operationId = "listCounters", summary = "List counters with their counts",
+			description = "By name, however many there are.")
 	@ApiResponse(responseCode = "200", description = "The counters",
 			content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
 					schema = @Schema(implementation = CounterList.class)))
@@ -64,21 +72,26 @@ class AdminController {
 		return noStore(this.counts.list());
 	}
 
-	@Operation(summary = "Set a count", description = "A starting value when migrating from another counter.")
-	@PutMapping(path = "/counters/{counter}", consumes = MediaType.APPLICATION_JSON_VALUE)
+	@Operation(operationId = "setCount", summary = "Set a count",
+			description = "A starting value when migrating from another counter.")
+	@ProblemResponses(ProblemType.INVALID_REQUEST)
+	@PutMapping(path = "/counters/{counter}", consumes = MediaType.APPLICATION_JSON_VALUE,
+			produces = MediaType.APPLICATION_JSON_VALUE)
 	ResponseEntity<CounterCount> set(@PathVariable @CounterName String counter, @Valid @RequestBody NewCount body) {
 		this.administration.setCount(counter, body.count());
 		return noStore(new CounterCount(counter, body.count()));
 	}
 
-	@Operation(summary = "Reset a counter",
+	@Operation(operationId = "resetCounter", summary = "Reset a counter",
 			description = "Removes its count, dedupe and limiter state: every visitor counts again.")
-	@DeleteMapping("/counters/{counter}")
+	@ProblemResponses(ProblemType.INVALID_REQUEST)
+	@DeleteMapping(path = "/counters/{counter}", produces = MediaType.APPLICATION_JSON_VALUE)
 	ResponseEntity<CounterReset> reset(@PathVariable @CounterName String counter) {
-		return noStore(new CounterReset(counter, 0, this.administration.reset(counter)));
+		return noStore(new CounterReset(counter, 0, this.administration.delete(counter)));
 	}
 
-	@Operation(summary = "Export all counts", description = "By name, however many there are; import reads it.")
+	@Operation(operationId = "exportCounts", summary = "Export all counts",
+			description = "By name, however many there are; import reads it.")
 	@ApiResponse(responseCode = "200", description = "The counts",
 			content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
 					schema = @Schema(implementation = Export.class)))
@@ -87,8 +100,11 @@ class AdminController {
 		return noStore(this.counts.export());
 	}
 
-	@Operation(summary = "Import counts", description = "Sets every listed counter to its count, as exported.")
-	@PostMapping(path = "/import", consumes = MediaType.APPLICATION_JSON_VALUE)
+	@Operation(operationId = "importCounts", summary = "Import counts",
+			description = "Sets every listed counter to its count, as exported.")
+	@ProblemResponses(ProblemType.INVALID_REQUEST)
+	@PostMapping(path = "/import", consumes = MediaType.APPLICATION_JSON_VALUE,
+			produces = MediaType.APPLICATION_JSON_VALUE)
 	ResponseEntity<Imported> importCounts(@Valid @RequestBody Import body) {
 		body.counters().forEach(this.administration::setCount);
 		return noStore(new Imported(body.counters().size()));

@@ -19,8 +19,14 @@ final class Badge {
 	static final String COLOUR = "brightgreen|green|yellowgreen|yellow|orange|red|blue|grey|lightgrey|blueviolet"
 			+ "|[0-9a-fA-F]{3}|[0-9a-fA-F]{6}";
 
-	/** Printable text, bounded so that a badge stays a badge. */
-	static final String LABEL = "[^\\p{Cntrl}]{1,40}";
+	/**
+	 * Printable text of 1-40 characters (code points), bounded so that a badge stays a
+	 * badge. Spelled to mean the same to Java and to JavaScript (ECMA 262, as the OpenAPI
+	 * document's readers take it): where JavaScript sees an emoji as two surrogates, the
+	 * second branch counts the pair as one, and Java, which sees one code point, takes
+	 * the first.
+	 */
+	static final String LABEL = "(?:[^\\x00-\\x1F\\x7F\\uD800-\\uDFFF]|[\\uD800-\\uDBFF][\\uDC00-\\uDFFF]){1,40}";
 
 	private static final int PADDING = 10;
 

@@ -13,16 +13,20 @@ import io.github.visitorcounter.counter.CounterStore;
 import io.github.visitorcounter.counter.SharedReads;
 import io.github.visitorcounter.privacy.Client;
 import io.github.visitorcounter.ratelimit.AddressLimits;
+import io.github.visitorcounter.web.ProblemResponses;
+import io.github.visitorcounter.web.ProblemType;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.constraints.Pattern;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.headers.Header;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
 import org.springframework.http.CacheControl;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -43,6 +47,9 @@ class BadgeController {
 
 	private static final MediaType SVG = MediaType.parseMediaType("image/svg+xml;charset=UTF-8");
 
+	/** A strong validator: 24 hex digits of the SVG's SHA-256. */
+	static final String ETAG = "\"[0-9a-f]{24}\"";
+
 	/** Counts remembered at once for identical reads within a second. */
 	static final int SHARED_COUNTS = 1_000;
 
@@ -60,12 +67,21 @@ class BadgeController {
 				Clock.systemUTC());
 	}
 
-	@Operation(summary = "The count as an SVG badge",
+	@Operation(operationId = "readBadge", summary = "The count as an SVG badge",
 			description = "A shields-style badge; `Cache-Control: no-cache` with an `ETag`, so a matching "
 					+ "`If-None-Match` is answered with 304. The bare path is the counter `default`.")
 	@ApiResponse(responseCode = "200", description = "The badge",
-			content = @Content(mediaType = "image/svg+xml", schema = @Schema(type = "string")))
-	@ApiResponse(responseCode = "304", description = "The badge is unchanged since the given ETag")
+			content = @Content(mediaType = "image/svg+xml", schema = @Schema(type = "string")),
+			headers = {
+					@Header(name = HttpHeaders.CACHE_CONTROL, required = true,
+							schema = @Schema(type = "string", allowableValues = "no-cache")),
+					@Header(name = HttpHeaders.ETAG, required = true,
+							schema = @Schema(type = "string", pattern = ETAG)) })
+	@ApiResponse(responseCode = "304", description = "The badge is unchanged since the given ETag", headers = {
+			@Header(name = HttpHeaders.CACHE_CONTROL, required = true,
+					schema = @Schema(type = "string", allowableValues = "no-cache")),
+			@Header(name = HttpHeaders.ETAG, required = true, schema = @Schema(type = "string", pattern = ETAG)) })
+	@ProblemResponses({ ProblemType.INVALID_REQUEST, ProblemType.RATE_LIMITED, ProblemType.STORAGE_UNAVAILABLE })
 	@GetMapping({ "/badge.svg", "/{counter}/badge.svg" })
 	ResponseEntity<String> badge(@PathVariable(required = false) @CounterName String counter,
 			@RequestParam(defaultValue = "visitors") @Pattern(regexp = Badge.LABEL,

@@ -6,7 +6,6 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.springframework.data.redis.core.StringRedisTemplate;
-import org.springframework.data.redis.core.script.RedisScript;
 
 /**
  * The typed call of {@code scripts/admin-failures.lua}: the budget of failed owner-API
@@ -15,9 +14,11 @@ import org.springframework.data.redis.core.script.RedisScript;
  */
 public class AdminFailuresScript {
 
+	static final String SCRIPT = "admin-failures.lua";
+
 	private final StringRedisTemplate redis;
 
-	private final RedisScript<List<Long>> script;
+	private final LuaScripts scripts;
 
 	private final CounterKeys keys;
 
@@ -25,9 +26,9 @@ public class AdminFailuresScript {
 
 	private final AtomicLong attempts = new AtomicLong();
 
-	AdminFailuresScript(StringRedisTemplate redis, CounterKeys keys) {
+	AdminFailuresScript(StringRedisTemplate redis, LuaScripts scripts, CounterKeys keys) {
 		this.redis = redis;
-		this.script = LuaScripts.returningIntegers("admin-failures.lua");
+		this.scripts = scripts;
 		this.keys = keys;
 	}
 
@@ -42,7 +43,7 @@ public class AdminFailuresScript {
 	 * {@link Duration#ZERO} while attempts are allowed
 	 */
 	public Duration lockedOutFor(String address, boolean failed, int perAddress, int inAll, Duration window) {
-		List<Long> verdict = this.redis.execute(this.script,
+		List<Long> verdict = this.redis.execute(this.scripts.returningIntegers(SCRIPT),
 				List.of(this.keys.adminFailures(address), this.keys.adminFailuresOfAll()), Integer.toString(perAddress),
 				Integer.toString(inAll), Long.toString(window.toMillis()), failed ? "1" : "0",
 				this.tokenPrefix + this.attempts.incrementAndGet());

@@ -1,21 +1,33 @@
 package io.github.visitorcounter.counter;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 /**
- * What a site owner can do to counters: create one or set its count, reset one.
+ * What a site owner can do to counters: create one or set its count, delete one.
  * <p>
- * Reset walks the counter's keys with {@code SCAN} and removes them with {@code UNLINK}
- * in batches: it never blocks Redis (no {@code KEYS}, and memory is freed in the
- * background), and it keeps the documented key layout. It is not atomic with visits
- * registered while it runs: those may survive the reset.
+ * Deleting costs what the counter holds, never what the whole database holds: its keys
+ * follow from its name (the dedupe buckets of the levels in use, the days a HyperLogLog
+ * is kept), so nothing is scanned, and they are removed with {@code UNLINK} in batches,
+ * which frees memory in the background. Visits that race a delete write nothing: while it
+ * runs the counter carries a {@code resetting} mark that the registration script checks
+ * first, and the count goes last, after every visitor it counted. So no visitor is ever
+ * left marked seen but not counted.
  */
 public class CounterAdministration {
 
 	private static final int UNLINK_BATCH = 500;
+
+	/**
+	 * How long the mark outlives an instance that died while deleting: then the counter
+	 * takes visits again, with whatever was not removed yet.
+	 */
+	private static final Duration RESETTING_MARK = Duration.ofMinutes(5);
 
 	private final StringRedisTemplate redis;
 
@@ -23,10 +35,20 @@ public class CounterAdministration {
 
 	private final CounterRegistry registry;
 
-	CounterAdministration(StringRedisTemplate redis, CounterKeys keys, CounterRegistry registry) {
+	private final List<String> generations;
+
+	private final DayProperties days;
+
+	private final Clock clock;
+
+	CounterAdministration(StringRedisTemplate redis, CounterKeys keys, CounterRegistry registry,
+			CounterProperties counters, DayProperties days, Clock clock) {
 		this.redis = redis;
 		this.keys = keys;
 		this.registry = registry;
+		this.generations = DedupeSets.generations(counters.effectiveDedupeTtl());
+		this.days = days;
+		this.clock = clock;
 	}
 
 	/** Sets a counter's count, creating the counter if it does not exist. */
@@ -36,20 +58,52 @@ public class CounterAdministration {
 	}
 
 	/**
-	 * Removes the counter with all of its dedupe and limiter state: it no longer exists
-	 * unless the settings list it or a visit creates it again.
+	 * Deletes the counter with its dedupe sets and daily uniques: it no longer exists
+	 * unless the settings list it or a visit creates it again, with a count of 0.
+	 * @return how many keys were removed
 	 */
-	public long reset(String counter) {
-		this.registry.remove(counter);
-		List<String> batch = new ArrayList<>(UNLINK_BATCH);
-		long[] removed = { 0 };
-		KeyScan.forEach(this.redis, this.keys.everyKeyOf(counter), (key) -> {
-			batch.add(key);
-			if (batch.size() == UNLINK_BATCH) {
-				removed[0] += unlink(batch);
+	public long delete(String counter) {
+		String resetting = this.keys.resetting(counter);
+		this.redis.opsForValue().set(resetting, "1", RESETTING_MARK);
+		try {
+			this.registry.remove(counter);
+			List<String> batch = new ArrayList<>(UNLINK_BATCH);
+			long removed = 0;
+			for (String generation : this.generations) {
+				String state = this.keys.dedupeState(counter, generation);
+				for (int level = 0; level <= topLevel(state); level++) {
+					for (String bucket : this.keys.dedupeBuckets(counter, generation, level)) {
+						removed += add(batch, bucket);
+					}
+				}
+				removed += add(batch, state);
 			}
-		});
-		return removed[0] + unlink(batch);
+			LocalDate today = this.days.today(this.clock);
+			for (long day = -1; day <= this.days.dayTtl().toDays() + 1; day++) {
+				removed += add(batch, this.keys.day(counter, today.minusDays(day)));
+			}
+			removed += unlink(batch);
+			// The count last: until it is gone, the mark alone keeps visits out.
+			removed += unlink(new ArrayList<>(List.of(this.keys.count(counter))));
+			return removed;
+		}
+		finally {
+			this.redis.delete(resetting);
+		}
+	}
+
+	/**
+	 * The highest level of a generation's dedupe sets in use: from its state or, for a
+	 * counter whose visitors all fit in level 0 (no state), 0.
+	 */
+	private int topLevel(String state) {
+		Object top = this.redis.opsForHash().get(state, "top");
+		return (top != null) ? Integer.parseInt(top.toString()) : 0;
+	}
+
+	private long add(List<String> batch, String key) {
+		batch.add(key);
+		return (batch.size() == UNLINK_BATCH) ? unlink(batch) : 0;
 	}
 
 	private long unlink(List<String> keys) {

@@ -35,25 +35,32 @@ class CounterConfiguration {
 	}
 
 	@Bean
-	RegistrationScript registrationScript(StringRedisTemplate redis, CounterKeys keys, CounterProperties counters,
-			DayProperties days, ChannelProperties channels, RegistrationScript.Limits limits, Clock clock) {
-		return new RegistrationScript(redis, keys, counters, days, channels, limits, clock);
+	LuaScripts luaScripts(StringRedisTemplate redis) {
+		return new LuaScripts(redis, RegistrationScript.SCRIPT, AdminFailuresScript.SCRIPT, DailyUniquesScript.SCRIPT,
+				CounterRegistry.SCRIPT);
 	}
 
 	@Bean
-	AdminFailuresScript adminFailuresScript(StringRedisTemplate redis, CounterKeys keys) {
-		return new AdminFailuresScript(redis, keys);
+	RegistrationScript registrationScript(StringRedisTemplate redis, LuaScripts scripts, CounterKeys keys,
+			CounterRegistry registry, CounterProperties counters, DayProperties days, ChannelProperties channels,
+			RegistrationScript.Limits limits, Clock clock) {
+		return new RegistrationScript(redis, scripts, keys, registry, counters, days, channels, limits, clock);
 	}
 
 	@Bean
-	DailyUniquesScript dailyUniquesScript(StringRedisTemplate redis, CounterKeys keys, DayProperties days,
-			Clock clock) {
-		return new DailyUniquesScript(redis, keys, days, clock);
+	AdminFailuresScript adminFailuresScript(StringRedisTemplate redis, LuaScripts scripts, CounterKeys keys) {
+		return new AdminFailuresScript(redis, scripts, keys);
 	}
 
 	@Bean
-	CounterStore counterStore(StringRedisTemplate redis, CounterKeys keys) {
-		return new CounterStore(redis, keys);
+	DailyUniquesScript dailyUniquesScript(StringRedisTemplate redis, LuaScripts scripts, CounterKeys keys,
+			DayProperties days, Clock clock) {
+		return new DailyUniquesScript(redis, scripts, keys, days, clock);
+	}
+
+	@Bean
+	CounterStore counterStore(StringRedisTemplate redis, CounterKeys keys, ServedCounters served) {
+		return new CounterStore(redis, keys, served);
 	}
 
 	@Bean
@@ -62,13 +69,15 @@ class CounterConfiguration {
 	}
 
 	@Bean
-	CounterRegistry counterRegistry(StringRedisTemplate redis, CounterKeys keys, ServedCounters served) {
-		return new CounterRegistry(redis, keys, served);
+	CounterRegistry counterRegistry(StringRedisTemplate redis, LuaScripts scripts, CounterKeys keys,
+			ServedCounters served) {
+		return new CounterRegistry(redis, scripts, keys, served);
 	}
 
 	@Bean
-	CounterAdministration counterAdministration(StringRedisTemplate redis, CounterKeys keys, CounterRegistry registry) {
-		return new CounterAdministration(redis, keys, registry);
+	CounterAdministration counterAdministration(StringRedisTemplate redis, CounterKeys keys, CounterRegistry registry,
+			CounterProperties counters, DayProperties days, Clock clock) {
+		return new CounterAdministration(redis, keys, registry, counters, days, clock);
 	}
 
 }

@@ -1,22 +1,34 @@
 package io.github.visitorcounter.counter;
 
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The Redis key layout. Every key of a counter carries the counter name as a hash tag, so
  * a counter's keys share one Redis Cluster slot and one script can touch them all.
  * <ul>
  * <li>{@code <prefix>:{<counter>}:count} the number of distinct visitors</li>
- * <li>{@code <prefix>:{<counter>}:seen:<digest>} marks a visitor as counted</li>
+ * <li>{@code <prefix>:{<counter>}:v<generation>} the state of the counter's dedupe sets
+ * ({@link DedupeSets}): how many visitors they hold, the highest level in use and, with a
+ * dedupe TTL, when they expire; {@code <generation>} is empty without a TTL, {@code 0} or
+ * {@code 1} with one</li>
+ * <li>{@code <prefix>:{<counter>}:v<generation>:<level>:<bucket>} one bucket of visitors,
+ * a set of 64-bit integers</li>
+ * <li>{@code <prefix>:{<counter>}:seen:<digest>} marks a visitor as counted, in the
+ * layout before dedupe sets; moved into them when the visitor comes back</li>
  * <li>{@code <prefix>:{<counter>}:requests:<address digest>} recent requests of a client
  * address</li>
  * <li>{@code <prefix>:{<counter>}:new:<address digest>} new visitors a client address
  * registered recently</li>
  * <li>{@code <prefix>:{<counter>}:day:<yyyy-mm-dd>} HyperLogLog of the visitors of a
  * day</li>
+ * <li>{@code <prefix>:{<counter>}:resetting} present while the owner resets the
+ * counter</li>
  * <li>{@code <prefix>:{<counter>}:changes} the pub/sub channel that announces new counts;
  * it carries the hash tag too, so a sharded channel lives on the counter's shard</li>
- * <li>{@code <prefix>:{=registry}:counters} the names of the counters that exist</li>
+ * <li>{@code <prefix>:{=registry}:counters} the names of the counters that exist, and
+ * {@code <prefix>:{=registry}:created-by-visits} those of them that visits created</li>
  * <li>{@code <prefix>:{=admin-failures}:<address digest>} and
  * {@code <prefix>:{=admin-failures}:all} failed owner-API authentications of a client
  * address, and of all</li>
@@ -43,6 +55,47 @@ public class CounterKeys {
 		return this.hasher.digest(value);
 	}
 
+	/** Where a visitor stands in the dedupe sets, from the digest of its id. */
+	VisitorDigest visitor(String visitorId) {
+		return VisitorDigest.of(this.hasher.digestBytes(visitorId));
+	}
+
+	/**
+	 * The integer that stands for a visitor id in a counter's dedupe sets, as Redis
+	 * returns it.
+	 */
+	public String dedupeMember(String visitorId) {
+		return visitor(visitorId).memberText();
+	}
+
+	/**
+	 * A generation's state key followed by the visitor's bucket at every level, 0 up.
+	 */
+	List<String> dedupe(String counter, String generation, VisitorDigest visitor) {
+		String state = dedupeState(counter, generation);
+		List<String> keys = new ArrayList<>(DedupeSets.LEVELS + 1);
+		keys.add(state);
+		for (int level = 0; level < DedupeSets.LEVELS; level++) {
+			keys.add(state + ":" + level + ":" + visitor.bucket(level));
+		}
+		return keys;
+	}
+
+	/** Every bucket a generation's level may have, whether it exists or not. */
+	List<String> dedupeBuckets(String counter, String generation, int level) {
+		String state = dedupeState(counter, generation);
+		int buckets = 1 << (2 * level);
+		List<String> keys = new ArrayList<>(buckets);
+		for (int bucket = 0; bucket < buckets; bucket++) {
+			keys.add(state + ":" + level + ":" + bucket);
+		}
+		return keys;
+	}
+
+	String dedupeState(String counter, String generation) {
+		return this.prefix + ":{" + counter + "}:v" + generation;
+	}
+
 	String seen(String counter, String visitorDigest) {
 		return this.prefix + ":{" + counter + "}:seen:" + visitorDigest;
 	}
@@ -53,6 +106,10 @@ public class CounterKeys {
 
 	public String changes(String counter) {
 		return this.prefix + ":{" + counter + "}:changes";
+	}
+
+	String resetting(String counter) {
+		return this.prefix + ":{" + counter + "}:resetting";
 	}
 
 	String requests(String counter, String addressDigest) {
@@ -84,14 +141,17 @@ public class CounterKeys {
 		return this.prefix + ":{=registry}:counters";
 	}
 
+	/**
+	 * The names of the counters that visits created, which the cap on counters bounds:
+	 * beside the registry, in its hash slot.
+	 */
+	String createdByVisits() {
+		return this.prefix + ":{=registry}:created-by-visits";
+	}
+
 	/** Set once the counters made before the registry are in it. */
 	String registryComplete() {
 		return this.prefix + ":{=registry}:complete";
-	}
-
-	/** A {@code SCAN} pattern for every key of a counter. */
-	String everyKeyOf(String counter) {
-		return this.prefix + ":{" + counter + "}:*";
 	}
 
 	/** A {@code SCAN} pattern for the count keys of all counters. */

@@ -4,13 +4,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiConsumer;
 
+import io.github.visitorcounter.counter.ServedCounters.Admission;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.data.domain.Range;
 import org.springframework.data.redis.connection.Limit;
 import org.springframework.data.redis.core.StringRedisTemplate;
-import org.springframework.data.redis.core.script.RedisScript;
 
 /**
  * The counters that exist, by name, in one sorted set: what bounds how many counters
@@ -29,26 +29,41 @@ public class CounterRegistry {
 
 	private final StringRedisTemplate redis;
 
-	private final RedisScript<List<Long>> admitScript;
+	static final String SCRIPT = "admit-counter.lua";
+
+	private final LuaScripts scripts;
 
 	private final CounterKeys keys;
 
 	private final ServedCounters served;
 
-	CounterRegistry(StringRedisTemplate redis, CounterKeys keys, ServedCounters served) {
+	CounterRegistry(StringRedisTemplate redis, LuaScripts scripts, CounterKeys keys, ServedCounters served) {
 		this.redis = redis;
-		this.admitScript = LuaScripts.returningIntegers("admit-counter.lua");
+		this.scripts = scripts;
 		this.keys = keys;
 		this.served = served;
 	}
 
 	/**
-	 * Admits a counter that a visit would create, while fewer than the cap exist, and
-	 * gives it a count of 0: then it exists. Two commands, once per counter.
+	 * Admits a counter that a visit asks for: a listed one always, one that visits may
+	 * create while fewer than the cap exist, any other never. Admitted, it gets a count
+	 * of 0: then it exists. Two commands, once per counter.
 	 * @return whether the counter exists now
 	 */
-	public boolean admitByVisit(String counter) {
-		return admit(counter, Integer.toString(this.served.maxCounters()));
+	boolean admitByVisit(String counter) {
+		return switch (this.served.admissionOf(counter)) {
+			case LISTED -> admit(counter, NO_CAP);
+			case CREATED_BY_VISITS -> admit(counter, Integer.toString(this.served.maxCounters()));
+			case CREATED_BY_OWNER -> false;
+		};
+	}
+
+	/**
+	 * Whether a counter may exist without the owner's word: listed, or one that visits
+	 * create (the cap aside).
+	 */
+	boolean mayExist(String counter) {
+		return this.served.admissionOf(counter) != Admission.CREATED_BY_OWNER;
 	}
 
 	/**
@@ -61,6 +76,7 @@ public class CounterRegistry {
 	/** Forgets the counter (its keys are the caller's to remove). */
 	public void remove(String counter) {
 		this.redis.opsForZSet().remove(this.keys.registry(), counter);
+		this.redis.opsForZSet().remove(this.keys.createdByVisits(), counter);
 	}
 
 	/**
@@ -107,7 +123,8 @@ public class CounterRegistry {
 	}
 
 	private boolean admit(String counter, String cap) {
-		List<Long> admitted = this.redis.execute(this.admitScript, List.of(this.keys.registry()), counter, cap);
+		List<Long> admitted = this.redis.execute(this.scripts.returningIntegers(SCRIPT),
+				List.of(this.keys.registry(), this.keys.createdByVisits()), counter, cap);
 		if (admitted.get(0) == 0) {
 			return false;
 		}

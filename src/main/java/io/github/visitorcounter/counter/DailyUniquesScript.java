@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.springframework.data.redis.core.StringRedisTemplate;
-import org.springframework.data.redis.core.script.RedisScript;
 
 /**
  * The typed call of {@code scripts/daily-uniques.lua}: a counter's count and its daily
@@ -19,7 +18,9 @@ public class DailyUniquesScript {
 
 	private final StringRedisTemplate redis;
 
-	private final RedisScript<List<Long>> script;
+	static final String SCRIPT = "daily-uniques.lua";
+
+	private final LuaScripts scripts;
 
 	private final CounterKeys keys;
 
@@ -27,9 +28,10 @@ public class DailyUniquesScript {
 
 	private final Clock clock;
 
-	DailyUniquesScript(StringRedisTemplate redis, CounterKeys keys, DayProperties days, Clock clock) {
+	DailyUniquesScript(StringRedisTemplate redis, LuaScripts scripts, CounterKeys keys, DayProperties days,
+			Clock clock) {
 		this.redis = redis;
-		this.script = LuaScripts.returningIntegers("daily-uniques.lua");
+		this.scripts = scripts;
 		this.keys = keys;
 		this.days = days;
 		this.clock = clock;
@@ -47,7 +49,7 @@ public class DailyUniquesScript {
 		for (int i = 0; i < span; i++) {
 			keys.add(this.keys.day(counter, today.minusDays(i)));
 		}
-		List<Long> reply = this.redis.execute(this.script, keys, Integer.toString(days));
+		List<Long> reply = this.redis.execute(this.scripts.returningIntegers(SCRIPT), keys, Integer.toString(days));
 		List<Day> daily = new ArrayList<>(days);
 		for (int i = days - 1; i >= 0; i--) {
 			daily.add(new Day(today.minusDays(i), reply.get(3 + i)));

@@ -39,8 +39,12 @@ class KeyedHasher {
 	}
 
 	String digest(String value) {
-		byte[] hmac = newMac().doFinal(value.getBytes(StandardCharsets.UTF_8));
-		return ENCODER.encodeToString(Arrays.copyOf(hmac, DIGEST_BYTES));
+		return ENCODER.encodeToString(digestBytes(value));
+	}
+
+	/** The digest as bytes: the first 128 bits of the HMAC. */
+	byte[] digestBytes(String value) {
+		return Arrays.copyOf(newMac().doFinal(value.getBytes(StandardCharsets.UTF_8)), DIGEST_BYTES);
 	}
 
 	// A Mac is not thread-safe; cloning the initialised prototype is cheaper than init

@@ -3,33 +3,149 @@ package io.github.visitorcounter.counter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
+import io.lettuce.core.RedisCommandExecutionException;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.core.io.ClassPathResource;
+import org.springframework.dao.DataAccessException;
+import org.springframework.data.redis.core.RedisCallback;
+import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 
 /**
- * Loads the Lua scripts under {@code src/main/resources/scripts/}.
+ * The Lua scripts under {@code src/main/resources/scripts/}, each in the variant this
+ * Redis runs.
+ * <p>
+ * Every script begins with {@value #KEY_LOCKING}: Upstash runs a script without that flag
+ * under its database-wide lock, and one with it under locks of its {@code KEYS} alone.
+ * Stock Redis refuses the flag ("Unexpected flag in script shebang"), Redis 6 any such
+ * first line; for those the line is blanked, which keeps the line numbers in error
+ * messages. Which variant runs is decided once, by loading the first script with the
+ * flag: at start, or at the first call if Redis could not be reached then.
+ * <p>
+ * The script cache may lose a script at any time (Upstash's does not survive a restart):
+ * Spring Data Redis answers {@code NOSCRIPT} by sending the script whole ({@code EVAL}),
+ * which caches it again.
  */
-final class LuaScripts {
+class LuaScripts {
 
-	private LuaScripts() {
+	static final String KEY_LOCKING = "#!lua flags=allow-key-locking";
+
+	private static final Log logger = LogFactory.getLog(LuaScripts.class);
+
+	private final StringRedisTemplate redis;
+
+	private final Map<String, Variants> scripts = new LinkedHashMap<>();
+
+	private final AtomicReference<Boolean> keyLocking = new AtomicReference<>();
+
+	LuaScripts(StringRedisTemplate redis, String... names) {
+		this.redis = redis;
+		for (String name : names) {
+			this.scripts.put(name, Variants.read(name));
+		}
+	}
+
+	/** A script that returns a list of integers, as this Redis runs it. */
+	RedisScript<List<Long>> returningIntegers(String name) {
+		Variants variants = this.scripts.get(name);
+		if (variants == null) {
+			throw new IllegalArgumentException("Unknown script " + name);
+		}
+		return keyLocking() ? variants.keyLocking() : variants.plain();
+	}
+
+	/** Whether the scripts run with the flag {@code allow-key-locking}. */
+	boolean keyLocking() {
+		Boolean decided = this.keyLocking.get();
+		return (decided != null) ? decided : decide();
+	}
+
+	@EventListener(ApplicationReadyEvent.class)
+	void decideAtStart() {
+		try {
+			keyLocking();
+		}
+		catch (DataAccessException ex) {
+			logger.warn("Redis is not reachable at start; the Lua scripts' variant is chosen at the first visit ("
+					+ ex.getMessage() + ")");
+		}
+	}
+
+	// Not synchronized: while Redis cannot be reached, every call fails as fast as a
+	// script call would, instead of queueing behind another one's timeout.
+	private boolean decide() {
+		byte[] probe = this.scripts.values()
+			.iterator()
+			.next()
+			.keyLocking()
+			.getScriptAsString()
+			.getBytes(StandardCharsets.UTF_8);
+		String refusal = null;
+		try {
+			this.redis
+				.execute((RedisCallback<String>) (connection) -> connection.scriptingCommands().scriptLoad(probe));
+		}
+		catch (DataAccessException ex) {
+			refusal = serverRefusal(ex);
+			if (refusal == null) {
+				throw ex;
+			}
+		}
+		if (this.keyLocking.compareAndSet(null, refusal == null)) {
+			logger.info((refusal == null)
+					? "Redis accepts the Lua script flag allow-key-locking: scripts run with it "
+							+ "and lock only their keys on Upstash"
+					: "Redis refuses the Lua script flag allow-key-locking (" + refusal + "): scripts run without it");
+		}
+		return this.keyLocking.get();
 	}
 
 	/**
-	 * A script that returns a list of integers, read once: a script built from a Resource
-	 * re-checks the file on every call, which inside a jar costs a failed lookup and an
-	 * exception per request.
+	 * The server's error reply, or {@code null} when the failure is not an answer from
+	 * Redis (a lost connection, a timeout), which decides nothing.
 	 */
-	@SuppressWarnings({ "rawtypes", "unchecked" })
-	static RedisScript<List<Long>> returningIntegers(String name) {
-		try {
-			String source = new ClassPathResource("scripts/" + name).getContentAsString(StandardCharsets.UTF_8);
-			return (RedisScript) RedisScript.of(source, List.class);
+	private static String serverRefusal(Throwable failure) {
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			if (cause instanceof RedisCommandExecutionException) {
+				return cause.getMessage();
+			}
 		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("Cannot read script " + name, ex);
+		return null;
+	}
+
+	/** A script with and without its first line. */
+	private record Variants(RedisScript<List<Long>> keyLocking, RedisScript<List<Long>> plain) {
+
+		/**
+		 * Read once: a script built from a Resource re-checks the file on every call,
+		 * which inside a jar costs a failed lookup and an exception per request.
+		 */
+		@SuppressWarnings({ "rawtypes", "unchecked" })
+		static Variants read(String name) {
+			String source;
+			try {
+				source = new ClassPathResource("scripts/" + name).getContentAsString(StandardCharsets.UTF_8);
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException("Cannot read script " + name, ex);
+			}
+			if (!source.startsWith(KEY_LOCKING + "\n")) {
+				throw new IllegalStateException("Script " + name + " must begin with " + KEY_LOCKING);
+			}
+			String plain = source.substring(KEY_LOCKING.length());
+			return new Variants((RedisScript) RedisScript.of(source, List.class),
+					(RedisScript) RedisScript.of(plain, List.class));
 		}
+
 	}
 
 }

@@ -2,12 +2,12 @@ package io.github.visitorcounter.counter;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.springframework.data.redis.core.StringRedisTemplate;
-import org.springframework.data.redis.core.script.RedisScript;
 
 /**
  * The typed call of {@code scripts/register-visit.lua}, which registers one visit with
@@ -17,17 +17,26 @@ import org.springframework.data.redis.core.script.RedisScript;
  */
 public class RegistrationScript {
 
+	static final String SCRIPT = "register-visit.lua";
+
 	private final StringRedisTemplate redis;
 
-	private final RedisScript<List<Long>> script;
+	private final LuaScripts scripts;
 
 	private final CounterKeys keys;
+
+	private final CounterRegistry registry;
+
+	private final List<String> generations;
 
 	private final DayProperties days;
 
 	private final Clock clock;
 
 	private final Settings settings;
+
+	/** What a client has left of its budget when none of it was charged. */
+	private final long unchargedBudget;
 
 	/**
 	 * Unique request tokens across instances: the sliding-window logs need one member per
@@ -37,36 +46,63 @@ public class RegistrationScript {
 
 	private final AtomicLong tokenSequence = new AtomicLong();
 
-	RegistrationScript(StringRedisTemplate redis, CounterKeys keys, CounterProperties counters, DayProperties days,
-			ChannelProperties channels, Limits limits, Clock clock) {
+	RegistrationScript(StringRedisTemplate redis, LuaScripts scripts, CounterKeys keys, CounterRegistry registry,
+			CounterProperties counters, DayProperties days, ChannelProperties channels, Limits limits, Clock clock) {
 		this.redis = redis;
-		this.script = LuaScripts.returningIntegers("register-visit.lua");
+		this.scripts = scripts;
 		this.keys = keys;
+		this.registry = registry;
+		this.generations = DedupeSets.generations(counters.effectiveDedupeTtl());
 		this.days = days;
 		this.clock = clock;
+		this.unchargedBudget = (limits.requestBudget() > 0) ? limits.requestBudget() : -1;
 		this.settings = new Settings(seconds(counters.effectiveDedupeTtl()), Integer.toString(limits.requestBudget()),
 				millis(limits.requestWindow()), Integer.toString(limits.newVisitorCap()),
-				millis(limits.newVisitorWindow()), seconds(days.dayTtl()), channels.publishCommand());
+				millis(limits.newVisitorWindow()), seconds(days.dayTtl()), channels.publishCommand(),
+				Integer.toString(DedupeSets.BUCKET_FILL), Integer.toString(DedupeSets.BUCKET_CAPACITY));
 	}
 
 	/**
 	 * Registers a visit: counts the visitor unless it was seen before, may not be
-	 * counted, or its client address is over a limit.
+	 * counted, or its client address is over a limit. A counter that does not exist yet
+	 * is admitted first, if the settings let a visit create it: one command for a counter
+	 * that exists, four for the first visit of one that does not.
 	 * @param counter the counter
 	 * @param visitorId the visitor's id, as the client sent it (stored only as a digest)
 	 * @param address the client address (stored only as a digest)
 	 * @param countable whether the visit may be counted at all; when not, the script only
 	 * charges the request budget and reads the count
+	 * @return the result; {@link Outcome#UNKNOWN_COUNTER} when the counter does not exist
+	 * and may not be created by this visit, in which case nothing was written
 	 */
 	public Result register(String counter, String visitorId, String address, boolean countable) {
-		String visitorDigest = this.keys.digest(visitorId);
+		VisitorDigest visitor = this.keys.visitor(visitorId);
+		String visitorDigest = visitor.text();
 		String addressDigest = this.keys.digest(address);
-		List<String> keys = List.of(this.keys.count(counter), this.keys.seen(counter, visitorDigest),
-				this.keys.requests(counter, addressDigest), this.keys.newVisitors(counter, addressDigest),
-				this.keys.day(counter, this.days.today(this.clock)), this.keys.changes(counter));
+		List<String> keys = new ArrayList<>(7 + this.generations.size() * (DedupeSets.LEVELS + 1));
+		keys.addAll(List.of(this.keys.count(counter), this.keys.requests(counter, addressDigest),
+				this.keys.newVisitors(counter, addressDigest), this.keys.day(counter, this.days.today(this.clock)),
+				this.keys.changes(counter), this.keys.seen(counter, visitorDigest), this.keys.resetting(counter)));
+		for (String generation : this.generations) {
+			keys.addAll(this.keys.dedupe(counter, generation, visitor));
+		}
 		Arguments arguments = new Arguments(this.settings, countable,
-				this.tokenPrefix + this.tokenSequence.incrementAndGet(), visitorDigest);
-		List<Long> reply = this.redis.execute(this.script, keys, arguments.argv());
+				this.tokenPrefix + this.tokenSequence.incrementAndGet(), visitorDigest, visitor.memberText());
+		Result result = run(keys, arguments);
+		if (result.outcome() != Outcome.UNKNOWN_COUNTER) {
+			return result;
+		}
+		if (!countable) {
+			// Nothing to count, so nothing to create: only a counter that exists may be
+			// refused.
+			return this.registry.mayExist(counter)
+					? new Result(Outcome.NOT_COUNTABLE, 0, this.unchargedBudget, Duration.ZERO) : result;
+		}
+		return this.registry.admitByVisit(counter) ? run(keys, arguments) : result;
+	}
+
+	private Result run(List<String> keys, Arguments arguments) {
+		List<Long> reply = this.redis.execute(this.scripts.returningIntegers(SCRIPT), keys, arguments.argv());
 		return new Result(Outcome.of(reply.get(0)), reply.get(1), reply.get(2), Duration.ofMillis(reply.get(3)));
 	}
 
@@ -93,18 +129,21 @@ public class RegistrationScript {
 
 	/** The arguments that come from the settings, as the script reads them. */
 	private record Settings(String dedupeTtlSeconds, String requestBudget, String requestWindowMillis,
-			String newVisitorCap, String newVisitorWindowMillis, String dayTtlSeconds, String publishCommand) {
+			String newVisitorCap, String newVisitorWindowMillis, String dayTtlSeconds, String publishCommand,
+			String bucketFill, String bucketCapacity) {
 
 	}
 
 	/** Every argument of one call, in the order of the script's {@code ARGV}. */
-	private record Arguments(Settings settings, boolean countable, String requestToken, String visitorDigest) {
+	private record Arguments(Settings settings, boolean countable, String requestToken, String visitorDigest,
+			String visitorMember) {
 
 		Object[] argv() {
 			return new Object[] { this.settings.dedupeTtlSeconds(), this.settings.requestBudget(),
 					this.settings.requestWindowMillis(), this.settings.newVisitorCap(),
 					this.settings.newVisitorWindowMillis(), this.settings.dayTtlSeconds(),
-					this.settings.publishCommand(), this.countable ? "1" : "0", this.requestToken, this.visitorDigest };
+					this.settings.publishCommand(), this.settings.bucketFill(), this.settings.bucketCapacity(),
+					this.countable ? "1" : "0", this.requestToken, this.visitorDigest, this.visitorMember };
 		}
 
 	}
@@ -125,6 +164,12 @@ public class RegistrationScript {
 	/** The outcomes the script reports, by the code it returns for each. */
 	public enum Outcome {
 
+		/**
+		 * The counter does not exist and this visit may not create it: nothing was
+		 * written.
+		 */
+		UNKNOWN_COUNTER(-2),
+
 		/** Over the request budget: nothing was read or written but the budget check. */
 		OVER_BUDGET(-1),
 
@@ -138,7 +183,10 @@ public class RegistrationScript {
 		CAPPED(2),
 
 		/** A visit that may not be counted (see {@code countable}): only read. */
-		NOT_COUNTABLE(3);
+		NOT_COUNTABLE(3),
+
+		/** The owner is resetting the counter: nothing was written. */
+		RESETTING(4);
 
 		private final long code;
 

@@ -5,11 +5,14 @@ import java.io.IOException;
 import io.github.visitorcounter.privacy.Client;
 import io.github.visitorcounter.counter.CounterName;
 import io.github.visitorcounter.counter.CounterNames;
+import io.github.visitorcounter.web.ProblemResponses;
+import io.github.visitorcounter.web.ProblemType;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.headers.Header;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -42,12 +45,20 @@ class LiveController {
 		this.changeFeed = changeFeed;
 	}
 
-	@Operation(summary = "Follow a count live",
+	@Operation(operationId = "followCount", summary = "Follow a count live",
 			description = "Server-sent events: the current count at once, then each change (coalesced to at most "
 					+ "one event per 250 ms); the event id is the count, so `Last-Event-ID` resumes. A comment line "
 					+ "every 15 s. The bare path is the counter `default`.")
 	@ApiResponse(responseCode = "200", description = "The event stream",
-			content = @Content(mediaType = "text/event-stream", schema = @Schema(type = "string")))
+			content = @Content(mediaType = "text/event-stream", schema = @Schema(type = "string")),
+			headers = {
+					@Header(name = HttpHeaders.CACHE_CONTROL, required = true,
+							schema = @Schema(type = "string", allowableValues = "no-store")),
+					@Header(name = "X-Accel-Buffering", required = true,
+							description = "tells a reverse proxy not to buffer the stream",
+							schema = @Schema(type = "string", allowableValues = "no")) })
+	@ProblemResponses({ ProblemType.INVALID_REQUEST, ProblemType.TOO_MANY_CLIENT_STREAMS, ProblemType.TOO_MANY_STREAMS,
+			ProblemType.STORAGE_UNAVAILABLE })
 	@GetMapping({ "/stream", "/{counter}/stream" })
 	void stream(@PathVariable(required = false) @CounterName String counter,
 			@RequestHeader(name = "Last-Event-ID", required = false) String lastEventId, HttpServletRequest request,

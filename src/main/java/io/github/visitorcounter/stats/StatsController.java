@@ -4,15 +4,21 @@ import io.github.visitorcounter.counter.CounterName;
 import io.github.visitorcounter.counter.CounterNames;
 import io.github.visitorcounter.privacy.Client;
 import io.github.visitorcounter.ratelimit.AddressLimits;
+import io.github.visitorcounter.web.ProblemResponses;
+import io.github.visitorcounter.web.ProblemType;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
 import org.springframework.http.CacheControl;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -37,12 +43,15 @@ class StatsController {
 		this.addressLimits = addressLimits;
 	}
 
-	@Operation(summary = "Daily uniques of a counter",
+	@Operation(operationId = "readStats", summary = "Daily uniques of a counter",
 			description = "Distinct visitors today, over the last 7 and 30 days (true unions of daily HyperLogLogs, "
 					+ "standard error 0.81%), and per day for the last `days` days, oldest first. "
 					+ "The bare path is the counter `default`.")
-	@ApiResponse(responseCode = "200", description = "The stats")
-	@GetMapping({ "/stats", "/{counter}/stats" })
+	@ApiResponse(responseCode = "200", description = "The stats",
+			headers = @Header(name = HttpHeaders.CACHE_CONTROL, required = true,
+					schema = @Schema(type = "string", allowableValues = "no-store")))
+	@ProblemResponses({ ProblemType.INVALID_REQUEST, ProblemType.RATE_LIMITED, ProblemType.STORAGE_UNAVAILABLE })
+	@GetMapping(path = { "/stats", "/{counter}/stats" }, produces = MediaType.APPLICATION_JSON_VALUE)
 	ResponseEntity<StatsResponse> stats(@PathVariable(required = false) @CounterName String counter,
 			@RequestParam(defaultValue = "30") @Min(value = 1, message = "must be between 1 and 365") @Max(value = 365,
 					message = "must be between 1 and 365") int days,

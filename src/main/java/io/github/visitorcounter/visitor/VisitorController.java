@@ -9,6 +9,9 @@ import io.github.visitorcounter.counter.CounterStore;
 import io.github.visitorcounter.privacy.Client;
 import io.github.visitorcounter.visitor.VisitorCounter.Registration;
 import io.github.visitorcounter.web.InvalidRequestException;
+import io.github.visitorcounter.web.ProblemException;
+import io.github.visitorcounter.web.ProblemResponses;
+import io.github.visitorcounter.web.ProblemType;
 import io.github.visitorcounter.web.VisitHeaders;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.headers.Header;
@@ -55,24 +58,30 @@ class VisitorController {
 		this.lastKnownCounts = lastKnownCounts;
 	}
 
-	@Operation(summary = "Register a visit",
+	@Operation(operationId = "registerVisit", summary = "Register a visit",
 			description = "Counts the visitor once per counter (or once per dedupe window). The bare path is the "
 					+ "counter named `default`. A repeated id, a crawler, a do-not-track visit (when respected), an "
 					+ "excluded address or a client past its new-visitor cap gets the count with `newVisitor:false`.")
 	@ApiResponse(responseCode = "200", description = "The visit was registered (or deliberately not counted)",
 			headers = {
-					@Header(name = "RateLimit-Limit", description = "requests allowed per window",
-							schema = @Schema(type = "integer")),
+					@Header(name = HttpHeaders.CACHE_CONTROL, required = true,
+							schema = @Schema(type = "string", allowableValues = "no-store")),
+					@Header(name = "RateLimit-Limit",
+							description = "requests allowed per window (with the rate limit on)",
+							schema = @Schema(type = "integer", minimum = "1")),
 					@Header(name = "RateLimit-Remaining", description = "requests left in the window",
-							schema = @Schema(type = "integer")),
+							schema = @Schema(type = "integer", minimum = "0")),
 					@Header(name = "RateLimit-Reset",
 							description = "seconds until the oldest request leaves the window",
-							schema = @Schema(type = "integer")),
-					@Header(name = VisitHeaders.VISIT_NOT_COUNTED,
-							description = "why the visit was not counted: new-visitor-cap, excluded-address, "
-									+ "do-not-track or bot",
-							schema = @Schema(type = "string")) })
-	@PostMapping(path = { "", "/{counter}" }, consumes = MediaType.APPLICATION_JSON_VALUE)
+							schema = @Schema(type = "integer", minimum = "0")),
+					@Header(name = VisitHeaders.VISIT_NOT_COUNTED, description = "why the visit was not counted",
+							schema = @Schema(type = "string",
+									allowableValues = { "new-visitor-cap", "excluded-address", "do-not-track", "bot",
+											"resetting" })) })
+	@ProblemResponses({ ProblemType.INVALID_REQUEST, ProblemType.UNKNOWN_COUNTER, ProblemType.RATE_LIMITED,
+			ProblemType.STORAGE_UNAVAILABLE })
+	@PostMapping(path = { "", "/{counter}" }, consumes = MediaType.APPLICATION_JSON_VALUE,
+			produces = MediaType.APPLICATION_JSON_VALUE)
 	VisitResponse register(@PathVariable(required = false) String counter, @RequestBody VisitRequest request,
 			HttpServletRequest httpRequest, HttpServletResponse httpResponse) {
 		requireValid(counter, request);
@@ -89,16 +98,20 @@ class VisitorController {
 		return new VisitResponse(registration.counter(), registration.count(), registration.newVisitor());
 	}
 
-	@Operation(summary = "Read a count",
-			description = "The count of a counter (0 for one never hit). The bare path is the counter named "
+	@Operation(operationId = "readCount", summary = "Read a count",
+			description = "The count of a counter (0 for one never hit; 404 for one this deployment does not serve). The bare path is the counter named "
 					+ "`default`. While Redis is down, the last count this instance saw, marked `stale`.")
-	@ApiResponse(responseCode = "200", description = "The count")
-	@GetMapping({ "", "/{counter}" })
+	@ApiResponse(responseCode = "200", description = "The count",
+			headers = @Header(name = HttpHeaders.CACHE_CONTROL, required = true,
+					schema = @Schema(type = "string", allowableValues = "no-store")))
+	@ProblemResponses({ ProblemType.INVALID_REQUEST, ProblemType.UNKNOWN_COUNTER, ProblemType.STORAGE_UNAVAILABLE })
+	@GetMapping(path = { "", "/{counter}" }, produces = MediaType.APPLICATION_JSON_VALUE)
 	CountResponse count(@PathVariable(required = false) @CounterName String counter, HttpServletResponse httpResponse) {
 		String name = CounterNames.orDefault(counter);
 		CountResponse response;
 		try {
-			long count = this.counterStore.count(name);
+			long count = this.counterStore.servedCount(name)
+				.orElseThrow(() -> new ProblemException(ProblemType.UNKNOWN_COUNTER));
 			this.lastKnownCounts.remember(name, count);
 			response = new CountResponse(name, count);
 		}

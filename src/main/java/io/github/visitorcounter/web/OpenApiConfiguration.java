@@ -1,9 +1,15 @@
 package io.github.visitorcounter.web;
 
+import java.math.BigDecimal;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 import io.github.visitorcounter.counter.CounterName;
@@ -13,6 +19,7 @@ import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.Operation;
 import io.swagger.v3.oas.models.PathItem;
+import io.swagger.v3.oas.models.headers.Header;
 import io.swagger.v3.oas.models.info.Info;
 import io.swagger.v3.oas.models.info.License;
 import io.swagger.v3.oas.models.media.ArraySchema;
@@ -22,23 +29,36 @@ import io.swagger.v3.oas.models.media.MediaType;
 import io.swagger.v3.oas.models.media.ObjectSchema;
 import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.media.StringSchema;
+import io.swagger.v3.oas.models.parameters.Parameter;
 import io.swagger.v3.oas.models.responses.ApiResponse;
+import io.swagger.v3.oas.models.responses.ApiResponses;
 import io.swagger.v3.oas.models.security.SecurityScheme;
+import io.swagger.v3.oas.models.servers.Server;
 import org.springdoc.core.customizers.OpenApiCustomizer;
+import org.springdoc.core.customizers.OperationCustomizer;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.http.HttpHeaders;
+import org.springframework.web.method.HandlerMethod;
 
 /**
- * The OpenAPI description at {@code /v3/api-docs} (Swagger UI at
- * {@code /swagger-ui.html}): the API's operations as Spring MVC maps them, plus the
- * problem document every error answers with and, on every operation, the errors it can
- * answer with.
+ * The OpenAPI document at {@code /v3/api-docs} (Swagger UI at {@code /swagger-ui.html}):
+ * the operations as Spring MVC maps them, and on each, every problem it can answer with,
+ * with the headers that come with it. What a handler decides it declares with
+ * {@link ProblemResponses}; what the web layer answers on its own is added here. Patterns
+ * are anchored, as the server matches them whole, and the server URL is relative, so that
+ * the document never reflects a request's {@code Host}.
  */
 @Configuration(proxyBeanMethods = false)
 class OpenApiConfiguration {
 
 	static final String PROBLEM = "Problem";
+
+	private static final String PROBLEM_TYPES = "x-problem-types";
+
+	private static final String COUNTER_IN_PATH = "{counter}";
 
 	@Bean
 	OpenAPI visitorCounterApi() {
@@ -48,89 +68,288 @@ class OpenApiConfiguration {
 				.description("Counts each anonymous visitor of a site once, in Redis. Errors are "
 						+ "application/problem+json (RFC 9457); their `type` is one of:\n\n" + problemTypes())
 				.license(new License().name("Apache License 2.0").url("https://www.apache.org/licenses/LICENSE-2.0")))
-			.components(new Components().addSchemas(PROBLEM, problemSchema())
-				.addSecuritySchemes("adminToken",
-						new SecurityScheme().type(SecurityScheme.Type.HTTP)
-							.scheme("bearer")
-							.description("VISITORS_ADMIN_TOKEN")));
+			.servers(List.of(new Server().url("/").description("the server that serves this document")))
+			.components(new Components().addSecuritySchemes("adminToken",
+					new SecurityScheme().type(SecurityScheme.Type.HTTP)
+						.scheme("bearer")
+						.description("VISITORS_ADMIN_TOKEN")));
+	}
+
+	/** Carries the problems a handler declares to {@link #problemResponses()}. */
+	@Bean
+	OperationCustomizer declaredProblems() {
+		return (operation, handler) -> {
+			operation.addExtension(PROBLEM_TYPES, declaredProblems(handler));
+			return operation;
+		};
 	}
 
 	@Bean
 	OpenApiCustomizer problemResponses() {
-		return (openApi) -> openApi.getPaths().forEach((path, item) -> {
-			item.readOperationsMap().forEach((method, operation) -> addProblems(path, method, operation));
-		});
+		return (openApi) -> {
+			Components components = openApi.getComponents();
+			components.addSchemas(PROBLEM, problemSchema(
+					Arrays.stream(ProblemType.values()).map((type) -> type.type().toString()).toList(), null));
+			ResponseHeader.addTo(components);
+			openApi.getPaths().forEach((path, item) -> item.readOperations().forEach((operation) -> {
+				describeProblems(operation, components);
+				if (path.endsWith(COUNTER_IN_PATH) && answersJson(operation)) {
+					operation.getResponses()
+						.get("200")
+						.addHeaderObject(HttpHeaders.CONTENT_DISPOSITION,
+								ResponseHeader.CONTENT_DISPOSITION.reference(false));
+				}
+				nameOperation(path, operation);
+				withoutBodyOnNotModified(operation.getResponses());
+			}));
+		};
 	}
 
 	/**
-	 * {@link CounterName} is a composed constraint, which springdoc does not read: every
-	 * {@code counter} path parameter gets the pattern the server enforces.
+	 * The patterns the server enforces. {@link CounterName} is a composed constraint,
+	 * which springdoc does not read: every {@code counter} path parameter gets its
+	 * pattern. And the server matches a pattern against the whole value (Bean Validation,
+	 * {@code Pattern.matches}) where JSON Schema finds it anywhere: every pattern is
+	 * anchored.
 	 */
 	@Bean
-	OpenApiCustomizer counterNamePattern() {
-		return (openApi) -> openApi.getPaths()
-			.values()
-			.forEach((item) -> item.readOperations()
+	OpenApiCustomizer patterns() {
+		return (openApi) -> {
+			List<Parameter> parameters = openApi.getPaths()
+				.values()
 				.stream()
+				.flatMap((item) -> item.readOperations().stream())
 				.filter((operation) -> operation.getParameters() != null)
 				.flatMap((operation) -> operation.getParameters().stream())
+				.toList();
+			parameters.stream()
 				.filter((parameter) -> "counter".equals(parameter.getName()) && "path".equals(parameter.getIn()))
-				.forEach((parameter) -> parameter.getSchema().pattern(CounterNames.PATTERN)));
+				.forEach((parameter) -> parameter.getSchema().pattern(CounterNames.PATTERN));
+			parameters.forEach((parameter) -> anchor(parameter.getSchema()));
+			openApi.getComponents().getSchemas().values().forEach(OpenApiConfiguration::anchor);
+		};
 	}
 
-	private static void addProblems(String path, PathItem.HttpMethod method, Operation operation) {
-		Map<ProblemType, Boolean> problems = new LinkedHashMap<>();
-		boolean admin = path.startsWith("/api/admin");
-		boolean hasBody = method == PathItem.HttpMethod.POST || method == PathItem.HttpMethod.PUT;
-		problems.put(ProblemType.INVALID_REQUEST, path.contains("{") || hasBody);
-		problems.put(ProblemType.MALFORMED_BODY, hasBody);
-		problems.put(ProblemType.UNAUTHORIZED, admin);
-		problems.put(ProblemType.ORIGIN_NOT_ALLOWED, !admin);
-		problems.put(ProblemType.PAYLOAD_TOO_LARGE, hasBody);
-		problems.put(ProblemType.UNSUPPORTED_MEDIA_TYPE, hasBody);
-		problems.put(ProblemType.RATE_LIMITED, admin || (method == PathItem.HttpMethod.POST) || path.endsWith("/stats")
-				|| path.endsWith("/badge.svg"));
-		problems.put(ProblemType.TOO_MANY_CLIENT_STREAMS, path.endsWith("/stream"));
-		problems.put(ProblemType.TOO_MANY_STREAMS, path.endsWith("/stream"));
-		problems.put(ProblemType.STORAGE_UNAVAILABLE, true);
-		problems.forEach((type, applies) -> {
-			if (applies) {
-				String status = Integer.toString(type.status().value());
-				ApiResponse existing = operation.getResponses().get(status);
-				String description = type.problem().getTitle() + " (`" + type.problem().getType() + "`)";
-				operation.getResponses()
-					.addApiResponse(status, new ApiResponse()
-						.description((existing != null && !existing.getDescription().contains(description))
-								? existing.getDescription() + "; " + description : description)
-						.content(new Content().addMediaType("application/problem+json",
-								new MediaType().schema(new Schema<>().$ref("#/components/schemas/" + PROBLEM)))));
+	private static List<ProblemType> declaredProblems(HandlerMethod handler) {
+		List<ProblemType> types = new ArrayList<>();
+		for (ProblemResponses declared : Arrays.asList(
+				AnnotatedElementUtils.findMergedAnnotation(handler.getBeanType(), ProblemResponses.class),
+				AnnotatedElementUtils.findMergedAnnotation(handler.getMethod(), ProblemResponses.class))) {
+			if (declared != null) {
+				types.addAll(Arrays.asList(declared.value()));
 			}
+		}
+		return types;
+	}
+
+	@SuppressWarnings("unchecked")
+	private static void describeProblems(Operation operation, Components components) {
+		Set<ProblemType> types = EnumSet.noneOf(ProblemType.class);
+		Object declared = (operation.getExtensions() != null) ? operation.getExtensions().remove(PROBLEM_TYPES) : null;
+		if (declared != null) {
+			types.addAll((Collection<ProblemType>) declared);
+		}
+		if (operation.getExtensions() != null && operation.getExtensions().isEmpty()) {
+			operation.setExtensions(null);
+		}
+		// Answered by the web layer on every route, before or around the handler.
+		types.add(ProblemType.ORIGIN_NOT_ALLOWED);
+		types.add(ProblemType.PAYLOAD_TOO_LARGE);
+		types.add(ProblemType.INTERNAL_ERROR);
+		if (operation.getRequestBody() != null) {
+			types.add(ProblemType.MALFORMED_BODY);
+			types.add(ProblemType.UNSUPPORTED_MEDIA_TYPE);
+		}
+		if (answersJson(operation)) {
+			types.add(ProblemType.NOT_ACCEPTABLE);
+		}
+		if (!hasPathOrQueryParameters(operation) && operation.getRequestBody() == null) {
+			// The bare path of a route has nothing in it to be invalid.
+			types.remove(ProblemType.INVALID_REQUEST);
+		}
+		Map<Integer, List<ProblemType>> byStatus = types.stream()
+			.collect(Collectors.groupingBy((type) -> type.status().value(), TreeMap::new, Collectors.toList()));
+		byStatus.forEach((status, typesOfStatus) -> {
+			// Described once under components/responses, named after its problem types.
+			String name = typesOfStatus.stream().map(ProblemType::slug).collect(Collectors.joining("."));
+			components.addResponses(name, problemResponse(status, typesOfStatus, components, name));
+			operation.getResponses()
+				.addApiResponse(Integer.toString(status), new ApiResponse().$ref("#/components/responses/" + name));
 		});
+	}
+
+	private static ApiResponse problemResponse(int status, List<ProblemType> types, Components components,
+			String name) {
+		// The problem document, with only this response's types and status: a whole
+		// schema
+		// rather than an allOf, so that validators can refuse an undocumented property.
+		components.addSchemas(PROBLEM + "." + name,
+				problemSchema(types.stream().map((type) -> type.type().toString()).toList(), List.of(status)));
+		Schema<?> schema = new Schema<>().$ref("#/components/schemas/" + PROBLEM + "." + name);
+		ApiResponse response = new ApiResponse()
+			.description(types.stream()
+				.map((type) -> type.title() + " (`" + type.type() + "`)")
+				.collect(Collectors.joining("; ")))
+			.content(new Content().addMediaType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON_VALUE,
+					new MediaType().schema(schema)));
+		Map<ResponseHeader, Integer> headerCounts = new LinkedHashMap<>();
+		types.forEach(
+				(type) -> ResponseHeader.of(type).forEach((header) -> headerCounts.merge(header, 1, Integer::sum)));
+		headerCounts.put(ResponseHeader.CONTENT_DISPOSITION, 0);
+		// A header is required when every problem of the status sends it.
+		headerCounts.forEach((header, count) -> response.addHeaderObject(header.headerName,
+				header.reference(count == types.size())));
+		return response;
+	}
+
+	private static boolean answersJson(Operation operation) {
+		ApiResponse ok = operation.getResponses().get("200");
+		return ok != null && ok.getContent() != null
+				&& ok.getContent().containsKey(org.springframework.http.MediaType.APPLICATION_JSON_VALUE);
+	}
+
+	private static boolean hasPathOrQueryParameters(Operation operation) {
+		return operation.getParameters() != null && operation.getParameters()
+			.stream()
+			.anyMatch((parameter) -> "path".equals(parameter.getIn()) || "query".equals(parameter.getIn()));
+	}
+
+	/**
+	 * Gives the bare-path variant of a route (the {@code default} counter) an id of its
+	 * own, instead of springdoc's numbered duplicate.
+	 */
+	private static void nameOperation(String path, Operation operation) {
+		String id = operation.getOperationId().replaceFirst("_\\d+$", "");
+		boolean bareVariant = !path.contains(COUNTER_IN_PATH) && path.startsWith("/api/visitors");
+		operation.setOperationId(bareVariant ? id + "OfDefault" : id);
+	}
+
+	private static void withoutBodyOnNotModified(ApiResponses responses) {
+		ApiResponse notModified = responses.get("304");
+		if (notModified != null) {
+			notModified.setContent(null);
+		}
+	}
+
+	@SuppressWarnings("rawtypes")
+	private static void anchor(Schema<?> schema) {
+		if (schema == null) {
+			return;
+		}
+		String pattern = schema.getPattern();
+		if (pattern != null && !pattern.startsWith("^")) {
+			schema.setPattern("^(?:" + pattern + ")$");
+		}
+		if (schema.getProperties() != null) {
+			schema.getProperties().values().forEach(OpenApiConfiguration::anchor);
+		}
+		if (schema.getItems() != null) {
+			anchor(schema.getItems());
+		}
+		if (schema.getAdditionalProperties() instanceof Schema additional) {
+			anchor(additional);
+		}
 	}
 
 	private static String problemTypes() {
 		return Arrays.stream(ProblemType.values())
-			.map((type) -> "- `" + type.problem().getType() + "` (" + type.status().value() + ") "
-					+ type.problem().getTitle() + ": " + type.problem().getDetail())
+			.map((type) -> "- `" + type.type() + "` (" + type.status().value() + ") " + type.title() + ": "
+					+ type.detail())
 			.collect(Collectors.joining("\n"));
 	}
 
 	@SuppressWarnings({ "rawtypes", "unchecked" })
-	private static Schema<?> problemSchema() {
+	private static Schema<?> problemSchema(List<String> types, List<Integer> statuses) {
 		Schema error = new ObjectSchema().addProperty("field", new StringSchema().example("visitorId"))
 			.addProperty("message", new StringSchema().example(VisitorIds.MESSAGE))
 			.required(List.of("field", "message"));
 		return new ObjectSchema().description("RFC 9457 problem details")
-			.addProperty("type", new StringSchema().format("uri")
-				.example("urn:visitor-counter:problem:invalid-request")
-				._enum(Arrays.stream(ProblemType.values()).map((type) -> type.problem().getType().toString()).toList()))
+			.addProperty("type", new StringSchema().format("uri").example(types.get(0))._enum(types))
 			.addProperty("title", new StringSchema().example("Invalid request"))
-			.addProperty("status", new IntegerSchema().example(400))
+			.addProperty("status", status(statuses))
 			.addProperty("detail", new StringSchema().example("Invalid visitorId."))
 			.addProperty("instance", new StringSchema().format("uri-reference").example("/api/visitors"))
 			.addProperty("errors",
 					new ArraySchema().items(error).description("the offending fields, on invalid-request"))
 			.required(List.of("type", "title", "status", "detail"));
+	}
+
+	private static Schema<Number> status(List<Integer> statuses) {
+		IntegerSchema schema = new IntegerSchema();
+		if (statuses == null) {
+			return schema.example(400);
+		}
+		statuses.forEach(schema::addEnumItem);
+		return schema.example(statuses.get(0));
+	}
+
+	/**
+	 * The headers that come with problems, each described once under
+	 * {@code components/headers}.
+	 */
+	private enum ResponseHeader {
+
+		RETRY_AFTER(HttpHeaders.RETRY_AFTER, "seconds to wait before trying again",
+				new IntegerSchema().minimum(BigDecimal.ONE)),
+
+		RATE_LIMIT_LIMIT("RateLimit-Limit", "requests allowed per window", new IntegerSchema().minimum(BigDecimal.ONE)),
+
+		RATE_LIMIT_REMAINING("RateLimit-Remaining", "requests left in the window",
+				new IntegerSchema().minimum(BigDecimal.ZERO)),
+
+		RATE_LIMIT_RESET("RateLimit-Reset", "seconds until the oldest request leaves the window",
+				new IntegerSchema().minimum(BigDecimal.ZERO)),
+
+		WWW_AUTHENTICATE(HttpHeaders.WWW_AUTHENTICATE, "how to authenticate",
+				new StringSchema()._enum(List.of("Bearer realm=\"visitor-counter\""))),
+
+		ACCEPT(HttpHeaders.ACCEPT, "the media types the route takes or gives",
+				new StringSchema()._enum(List.of(org.springframework.http.MediaType.APPLICATION_JSON_VALUE))),
+
+		CONTENT_DISPOSITION(HttpHeaders.CONTENT_DISPOSITION,
+				"sent by Spring MVC, against reflected file downloads, when the last path segment looks like a "
+						+ "file name (a counter name with a dot, such as `about.me`)",
+				new StringSchema()._enum(List.of("inline;filename=f.txt")));
+
+		private final String headerName;
+
+		private final String description;
+
+		private final Schema<?> schema;
+
+		ResponseHeader(String headerName, String description, Schema<?> schema) {
+			this.headerName = headerName;
+			this.description = description;
+			this.schema = schema;
+		}
+
+		static Set<ResponseHeader> of(ProblemType type) {
+			return switch (type) {
+				case RATE_LIMITED -> EnumSet.of(RETRY_AFTER, RATE_LIMIT_LIMIT, RATE_LIMIT_REMAINING, RATE_LIMIT_RESET);
+				case TOO_MANY_CLIENT_STREAMS, TOO_MANY_STREAMS, STORAGE_UNAVAILABLE -> EnumSet.of(RETRY_AFTER);
+				case UNAUTHORIZED -> EnumSet.of(WWW_AUTHENTICATE);
+				case NOT_ACCEPTABLE, UNSUPPORTED_MEDIA_TYPE -> EnumSet.of(ACCEPT);
+				default -> EnumSet.noneOf(ResponseHeader.class);
+			};
+		}
+
+		static void addTo(Components components) {
+			for (ResponseHeader header : values()) {
+				components.addHeaders(header.componentName(true),
+						new Header().description(header.description).schema(header.schema).required(true));
+				components.addHeaders(header.componentName(false),
+						new Header().description(header.description).schema(header.schema));
+			}
+		}
+
+		Header reference(boolean required) {
+			return new Header().$ref("#/components/headers/" + componentName(required));
+		}
+
+		private String componentName(boolean required) {
+			return this.headerName.replace("-", "") + (required ? "" : "IfAny");
+		}
+
 	}
 
 }

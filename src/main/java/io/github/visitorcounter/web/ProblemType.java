@@ -22,6 +22,9 @@ public enum ProblemType {
 
 	NOT_FOUND("not-found", "Not found", HttpStatus.NOT_FOUND, "There is nothing at this path."),
 
+	UNKNOWN_COUNTER("unknown-counter", "Unknown counter", HttpStatus.NOT_FOUND,
+			"This deployment serves no counter of that name."),
+
 	METHOD_NOT_ALLOWED("method-not-allowed", "Method not allowed", HttpStatus.METHOD_NOT_ALLOWED,
 			"This path does not support the method; the Allow header lists those it does."),
 
@@ -55,6 +58,8 @@ public enum ProblemType {
 
 	private static final String TYPE_PREFIX = "urn:visitor-counter:problem:";
 
+	private final String slug;
+
 	private final URI type;
 
 	private final String title;
@@ -64,6 +69,7 @@ public enum ProblemType {
 	private final String detail;
 
 	ProblemType(String slug, String title, HttpStatus status, String detail) {
+		this.slug = slug;
 		this.type = URI.create(TYPE_PREFIX + slug);
 		this.title = title;
 		this.status = status;
@@ -73,6 +79,11 @@ public enum ProblemType {
 	/** The {@code type} URI clients switch on. */
 	public URI type() {
 		return this.type;
+	}
+
+	/** The last segment of the type, such as {@code invalid-request}. */
+	String slug() {
+		return this.slug;
 	}
 
 	public HttpStatus status() {

@@ -1,6 +1,5 @@
 package io.github.visitorcounter.counter;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -8,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 import io.github.visitorcounter.counter.RegistrationScript.Limits;
 import io.github.visitorcounter.counter.RegistrationScript.Outcome;
@@ -16,43 +16,18 @@ import io.github.visitorcounter.testing.TestRedisConfiguration;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.data.redis.test.autoconfigure.DataRedisTest;
-import org.springframework.context.annotation.Import;
-import org.springframework.data.redis.connection.RedisConnection;
-import org.springframework.data.redis.core.Cursor;
-import org.springframework.data.redis.core.ScanOptions;
-import org.springframework.data.redis.core.StringRedisTemplate;
-
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * The storage path against a real Redis: the registration script with its dedupe, budget
  * and cap.
  */
-@DataRedisTest
-@Import(TestRedisConfiguration.class)
-class RegistrationScriptTests {
-
-	private static final String ALICE = "0b6f3c1e-8a4d-4c55-9a0e-1f2e3d4c5b6a";
-
-	private static final String BOB = "01ARZ3NDEKTSV4RRFFQ69G5FAV";
-
-	private static final String ADDRESS = "198.51.100.7";
-
-	private static final CounterProperties DEFAULTS = new CounterProperties("visitors", null, null);
-
-	private static final Limits NO_LIMITS = new Limits(0, Duration.ofSeconds(10), 0, Duration.ofHours(1));
-
-	@Autowired
-	private StringRedisTemplate redis;
+class RegistrationScriptTests extends RegistrationScriptTestSupport {
 
 	private RegistrationScript script;
 
 	@BeforeEach
-	void emptyRedis() {
-		TestRedisConfiguration.flushAll(this.redis);
+	void defaultScript() {
 		this.script = script(DEFAULTS, NO_LIMITS);
 	}
 
@@ -87,17 +62,23 @@ class RegistrationScriptTests {
 		// Lettuce re-sends a command whose reply was lost in a reconnect: the replay must
 		// be harmless.
 		CounterKeys keys = keys(DEFAULTS);
-		List<String> scriptKeys = List.of(keys.count("default"), keys.seen("default", keys.digest(ALICE)),
+		VisitorDigest alice = keys.visitor(ALICE);
+		List<String> scriptKeys = new ArrayList<>(List.of(keys.count("default"),
 				keys.requests("default", keys.digest(ADDRESS)), keys.newVisitors("default", keys.digest(ADDRESS)),
-				keys.day("default", LocalDate.of(2025, 3, 1)), keys.changes("default"));
-		Object[] args = { "0", "30", "10000", "50", "3600000", "34560000", "SPUBLISH", "1", "token-1",
-				keys.digest(ALICE) };
-		assertThat(this.redis.execute(LuaScripts.returningIntegers("register-visit.lua"), scriptKeys, args))
+				keys.day("default", LocalDate.of(2025, 3, 1)), keys.changes("default"),
+				keys.seen("default", alice.text()), keys.resetting("default")));
+		scriptKeys.addAll(keys.dedupe("default", "", alice));
+		this.redis.opsForValue().set(keys.count("default"), "0");
+		Object[] args = { "0", "30", "10000", "50", "3600000", "34560000", "SPUBLISH", "400", "512", "1", "token-1",
+				alice.text(), alice.memberText() };
+		LuaScripts scripts = scripts();
+		assertThat(this.redis.execute(scripts.returningIntegers(RegistrationScript.SCRIPT), scriptKeys, args))
 			.startsWith(1L, 1L, 29L);
-		assertThat(this.redis.execute(LuaScripts.returningIntegers("register-visit.lua"), scriptKeys, args))
+		assertThat(this.redis.execute(scripts.returningIntegers(RegistrationScript.SCRIPT), scriptKeys, args))
 			.startsWith(0L, 1L, 29L);
 		assertThat(this.redis.opsForZSet().size(keys.newVisitors("default", keys.digest(ADDRESS)))).isOne();
 		assertThat(this.redis.opsForHyperLogLog().size(keys.day("default", LocalDate.of(2025, 3, 1)))).isOne();
+		assertThat(visitorsInBuckets("default")).isOne();
 	}
 
 	@Test
@@ -107,34 +88,49 @@ class RegistrationScriptTests {
 		register(limited, "blog", BOB);
 		Set<String> keys = allKeys();
 		assertThat(keys).hasSize(10)
-			.contains("visitors:{default}:count", "visitors:{blog}:count")
+			.contains("visitors:{default}:count", "visitors:{blog}:count", "visitors:{default}:v:0:0",
+					"visitors:{blog}:v:0:0")
 			.allSatisfy((key) -> assertThat(key).doesNotContain(ALICE).doesNotContain(BOB).doesNotContain(ADDRESS))
-			.filteredOn((key) -> !key.endsWith(":count") && !key.contains(":day:"))
-			.allSatisfy((key) -> assertThat(key)
-				.matches("visitors:\\{(default|blog)\\}:(seen|requests|new):[A-Za-z0-9_-]{22}"));
+			.filteredOn((key) -> key.contains(":requests:") || key.contains(":new:"))
+			.hasSize(4)
+			.allSatisfy(
+					(key) -> assertThat(key).matches("visitors:\\{(default|blog)\\}:(requests|new):[A-Za-z0-9_-]{22}"));
 		assertThat(keys).filteredOn((key) -> key.contains(":day:"))
 			.allSatisfy((key) -> assertThat(key).matches("visitors:\\{(default|blog)\\}:day:\\d{4}-\\d{2}-\\d{2}"));
-		assertThat(keys).filteredOn((key) -> key.contains(":seen:") || key.endsWith(":count"))
-			.allSatisfy((key) -> assertThat(this.redis.opsForValue().get(key)).doesNotContain(ALICE));
+		// A visitor is a 64-bit integer in a bucket, from the keyed digest of its id.
+		assertThat(this.redis.opsForSet().members("visitors:{default}:v:0:0"))
+			.containsExactly(keys(DEFAULTS).dedupeMember(ALICE))
+			.allSatisfy((member) -> assertThat(Long.parseLong(member)).isNotZero());
+		assertThat(this.redis.opsForSet().members("visitors:{blog}:v:0:0"))
+			.containsExactly(keys(DEFAULTS).dedupeMember(BOB));
 	}
 
 	@Test
-	void keepsSeenKeysForeverByDefault() {
+	void keepsTheDedupeSetsForeverByDefault() {
 		register(this.script, "default", ALICE);
-		assertThat(allKeys()).filteredOn((key) -> key.contains(":seen:") || key.endsWith(":count"))
-			.hasSize(2)
+		assertThat(allKeys()).filteredOn((key) -> !key.contains(":day:"))
+			.containsExactlyInAnyOrder("visitors:{default}:count", "visitors:{default}:v:0:0")
 			.allSatisfy((key) -> assertThat(this.redis.getExpire(key)).isEqualTo(-1));
 	}
 
 	@Test
-	void countsAVisitorAgainOnceItsDedupeWindowExpired() {
-		RegistrationScript script = script(new CounterProperties("visitors", Duration.ofSeconds(1), null), NO_LIMITS);
+	void countsAVisitorAgainBetweenOneAndTwoDedupeWindowsAfterItWasCounted() {
+		Duration ttl = Duration.ofSeconds(1);
+		RegistrationScript script = script(new CounterProperties("visitors", ttl, null), NO_LIMITS);
 		assertThat(register(script, "default", ALICE).outcome()).isEqualTo(Outcome.NEW);
-		assertThat(register(script, "default", ALICE).outcome()).isEqualTo(Outcome.RETURNING);
-		String seenKey = allKeys().stream().filter((key) -> key.contains(":seen:")).findFirst().orElseThrow();
-		assertThat(this.redis.getExpire(seenKey)).isBetween(0L, 1L);
+		long counted = System.nanoTime();
+		Result again = register(script, "default", ALICE);
+		if (Duration.ofNanos(System.nanoTime() - counted).compareTo(ttl) < 0) {
+			assertThat(again.outcome()).as("within one window").isEqualTo(Outcome.RETURNING);
+		}
+		// One generation, its state and its bucket expiring together, at most two windows
+		// on.
+		assertThat(allKeys()).filteredOn((key) -> key.contains(":v"))
+			.hasSize(2)
+			.allSatisfy((key) -> assertThat(this.redis.getExpire(key, TimeUnit.MILLISECONDS)).isBetween(1L,
+					2 * ttl.toMillis()));
 		assertThat(this.redis.getExpire("visitors:{default}:count")).isEqualTo(-1);
-		await().atMost(Duration.ofSeconds(5)).until(() -> !Boolean.TRUE.equals(this.redis.hasKey(seenKey)));
+		sleep(ttl.multipliedBy(2).minus(Duration.ofNanos(System.nanoTime() - counted)).plusMillis(50));
 		assertVisit(register(script, "default", ALICE), 2, Outcome.NEW);
 	}
 
@@ -178,13 +174,13 @@ class RegistrationScriptTests {
 		assertVisit(register(capped, "default", BOB), 2, Outcome.NEW);
 		assertVisit(register(capped, "default", UUID.randomUUID().toString()), 2, Outcome.CAPPED);
 		assertVisit(register(capped, "default", ALICE), 2, Outcome.RETURNING);
-		assertThat(allKeys()).filteredOn((key) -> key.contains(":seen:")).hasSize(2);
+		assertThat(visitorsInBuckets("default")).isEqualTo(2);
 	}
 
 	@Test
 	void onlyReadsAVisitThatMayNotBeCounted() {
 		assertVisit(this.script.register("default", ALICE, ADDRESS, false), 0, Outcome.NOT_COUNTABLE);
-		assertThat(allKeys()).noneMatch((key) -> key.contains(":seen:") || key.endsWith(":count"));
+		assertThat(allKeys()).noneMatch((key) -> key.contains(":v") || key.endsWith(":count"));
 	}
 
 	@Test
@@ -198,37 +194,14 @@ class RegistrationScriptTests {
 		assertThat(this.redis.getExpire(newVisitors)).isBetween(1L, 1800L);
 	}
 
-	private RegistrationScript script(CounterProperties properties, Limits limits) {
-		return new RegistrationScript(this.redis, keys(properties), properties,
-				new DayProperties(ZoneOffset.UTC, Duration.ofDays(400)), new ChannelProperties(true), limits,
-				Clock.systemUTC());
-	}
-
-	private CounterStore store(CounterProperties properties) {
-		return new CounterStore(this.redis, keys(properties));
-	}
-
-	private static CounterKeys keys(CounterProperties properties) {
-		return new CounterKeys(properties.keyPrefix(), new KeyedHasher(properties.effectiveIdSecret()));
-	}
-
-	private static Result register(RegistrationScript script, String counter, String visitorId) {
-		return script.register(counter, visitorId, ADDRESS, true);
-	}
-
-	private static void assertVisit(Result result, long count, Outcome outcome) {
-		assertThat(result.count()).as("count").isEqualTo(count);
-		assertThat(result.outcome()).as("outcome").isEqualTo(outcome);
-	}
-
-	private Set<String> allKeys() {
-		return this.redis.execute((RedisConnection connection) -> {
-			List<String> keys = new ArrayList<>();
-			try (Cursor<byte[]> cursor = connection.keyCommands().scan(ScanOptions.scanOptions().count(100).build())) {
-				cursor.forEachRemaining((key) -> keys.add(new String(key)));
-			}
-			return Set.copyOf(keys);
-		});
+	private static void sleep(Duration duration) {
+		try {
+			Thread.sleep(Math.max(0, duration.toMillis()));
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
 	}
 
 }

@@ -57,9 +57,16 @@ public class ApiClient {
 			.until(() -> get("/actuator/health/readiness").statusCode() == 200);
 	}
 
+	/**
+	 * Sends the request, and records the exchange for {@link DocumentedResponses}, which
+	 * checks it against the OpenAPI document after the test.
+	 */
 	public HttpResponse<String> send(HttpRequest.Builder request) {
 		try {
-			return this.http.send(request.build(), BodyHandlers.ofString());
+			HttpRequest built = request.build();
+			HttpResponse<String> response = this.http.send(built, BodyHandlers.ofString());
+			ApiExchanges.record(built, response, response.body());
+			return response;
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);

@@ -1,6 +1,8 @@
 package io.github.visitorcounter.testing;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.RedisClient;
@@ -52,9 +54,26 @@ public final class DirectRedis implements AutoCloseable {
 		return (count != null) ? Long.parseLong(count) : 0;
 	}
 
-	/** The number of visitors stored as seen for a counter (its dedupe keys). */
+	/**
+	 * The number of visitors stored as seen for a counter: the members of its dedupe
+	 * sets' buckets, and its seen-keys of the layout before them.
+	 */
 	public long seenVisitors(String counter) {
-		return countKeys("visitors:{" + counter + "}:seen:*");
+		return dedupeMembers(counter).size() + countKeys("visitors:{" + counter + "}:seen:*");
+	}
+
+	/** Every member of a counter's dedupe sets' buckets. */
+	public List<String> dedupeMembers(String counter) {
+		List<String> members = new ArrayList<>();
+		ScanArgs args = ScanArgs.Builder.matches("visitors:{" + counter + "}:v*:*").limit(1000);
+		KeyScanCursor<String> cursor = commands().scan(args);
+		while (true) {
+			cursor.getKeys().forEach((bucket) -> members.addAll(commands().smembers(bucket)));
+			if (cursor.isFinished()) {
+				return members;
+			}
+			cursor = commands().scan(ScanCursor.of(cursor.getCursor()), args);
+		}
 	}
 
 	/** The number of subscribers of a sharded pub/sub channel. */

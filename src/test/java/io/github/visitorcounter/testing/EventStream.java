@@ -54,7 +54,11 @@ public final class EventStream implements AutoCloseable {
 			request.headers(headers);
 		}
 		try {
-			return new EventStream(client.send(request.build(), BodyHandlers.ofInputStream()));
+			HttpRequest built = request.build();
+			HttpResponse<InputStream> response = client.send(built, BodyHandlers.ofInputStream());
+			// The head only: the body is the stream itself.
+			ApiExchanges.record(built, response, null);
+			return new EventStream(response);
 		}
 		catch (IOException ex) {
 			throw new IllegalStateException(ex);
