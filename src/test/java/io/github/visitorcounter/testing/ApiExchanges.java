@@ -21,6 +21,12 @@ public final class ApiExchanges {
 	}
 
 	static void record(HttpRequest request, HttpResponse<?> response, String body) {
+		// The app sends no Server header; a reverse proxy in front of it (the deploy/
+		// recipes' tests) does, and adds and drops headers of its own: what the
+		// document describes is the app's answer.
+		if (response.headers().firstValue("Server").isPresent()) {
+			return;
+		}
 		recorded.add(new Exchange(request.method(), request.uri().getRawPath(), response.statusCode(),
 				response.headers().map(), body));
 	}
