@@ -11,7 +11,8 @@
 --   5 channel         the counter's change channel; a key too, as it carries the counter's hash tag, so a cluster
 --                     routes the script and its SPUBLISH to the counter's slot
 --   6 legacySeenKey   this visitor's key in the layout before dedupe sets; when found, moved into them
---   7 ...             the dedupe sets (counter/DedupeSets.java): per generation (one, or two with a dedupe TTL)
+--   7 resettingKey    present while the owner resets the counter (counter/CounterAdministration.java)
+--   8 ...             the dedupe sets (counter/DedupeSets.java): per generation (one, or two with a dedupe TTL)
 --                     its state hash, then this visitor's bucket at every level from 0 up
 -- ARGV (RegistrationScript.Arguments)
 --   1 dedupeTtlSeconds        how long a visitor stays counted, 0 = forever
@@ -29,22 +30,34 @@
 --  13 visitorMember           the 64-bit integer that stands for the visitor in the buckets, in decimal: Lua
 --                             numbers are doubles, so it is only ever passed on as a string
 --
+-- A counter exists by its count key. For one that does not (UNKNOWN_COUNTER), or one being reset (RESETTING),
+-- the script writes nothing: the caller admits the counter first (counter/CounterRegistry.java), or refuses.
+--
 -- Returns {outcome, count, remaining requests (-1 when budgets are off), ms until the oldest logged request leaves
 -- the window}; when over budget, the last field is the time until a request is allowed again.
 -- Safe to replay: a replayed registration finds its visitor in the buckets and is a returning visit, and the
 -- request token makes a replayed log entry the same entry; PFADD is idempotent, and only a count that changed is
 -- published.
-local OUTCOME = { OVER_BUDGET = -1, RETURNING = 0, NEW = 1, CAPPED = 2, NOT_COUNTABLE = 3 }
-local FIRST_DEDUPE_KEY = 7
+local OUTCOME = { UNKNOWN_COUNTER = -2, OVER_BUDGET = -1, RETURNING = 0, NEW = 1, CAPPED = 2, NOT_COUNTABLE = 3,
+  RESETTING = 4 }
+local FIRST_DEDUPE_KEY = 8
 
-local countKey, requestLog, newVisitorLog, dayKey, channel, legacySeenKey =
-  KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
+local countKey, requestLog, newVisitorLog, dayKey, channel, legacySeenKey, resettingKey =
+  KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
 local dedupeTtlSeconds = tonumber(ARGV[1])
 local requestBudget, requestWindowMillis = tonumber(ARGV[2]), tonumber(ARGV[3])
 local newVisitorCap, newVisitorWindowMillis = tonumber(ARGV[4]), tonumber(ARGV[5])
 local dayTtlSeconds, publishCommand = ARGV[6], ARGV[7]
 local bucketFill, bucketCapacity = tonumber(ARGV[8]), tonumber(ARGV[9])
 local countable, requestToken, visitorDigest, visitorMember = ARGV[10] == '1', ARGV[11], ARGV[12], ARGV[13]
+
+local storedCount = redis.call('GET', countKey)
+if not storedCount then
+  return { OUTCOME.UNKNOWN_COUNTER, 0, 0, 0 }
+end
+if redis.call('EXISTS', resettingKey) == 1 then
+  return { OUTCOME.RESETTING, 0, 0, 0 }
+end
 
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
@@ -57,10 +70,6 @@ end
 local function untilOldestLeaves(log, window)
   local oldest = redis.call('ZRANGE', log, 0, 0, 'WITHSCORES')
   return tonumber(oldest[2]) + window - now
-end
-
-local function count()
-  return tonumber(redis.call('GET', countKey) or '0')
 end
 
 -- A visitor seen today, new or returning, joins the day's uniques; the TTL is set whenever that changed the key,
@@ -87,7 +96,7 @@ if requestBudget > 0 then
 end
 
 if not countable then
-  return { OUTCOME.NOT_COUNTABLE, count(), remaining, reset }
+  return { OUTCOME.NOT_COUNTABLE, tonumber(storedCount), remaining, reset }
 end
 
 -- The dedupe sets. A generation's state: entries (visitors inserted), top (highest level holding any; -1 while
@@ -200,10 +209,10 @@ end
 
 if counted() then
   seenToday()
-  return { OUTCOME.RETURNING, count(), remaining, reset }
+  return { OUTCOME.RETURNING, tonumber(storedCount), remaining, reset }
 end
 if newVisitorCap > 0 and entries(newVisitorLog, newVisitorWindowMillis) >= newVisitorCap then
-  return { OUTCOME.CAPPED, count(), remaining, reset }
+  return { OUTCOME.CAPPED, tonumber(storedCount), remaining, reset }
 end
 insert(currentGeneration())
 seenToday()

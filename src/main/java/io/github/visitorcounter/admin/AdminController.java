@@ -10,6 +10,7 @@ import io.github.visitorcounter.web.ProblemResponses;
 import io.github.visitorcounter.web.ProblemType;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
@@ -31,6 +32,7 @@ import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 
 /**
  * The owner API: set a starting value when migrating, reset a counter, list, export and
@@ -53,19 +55,21 @@ class AdminController {
 
 	private final CounterAdministration administration;
 
-	AdminController(CounterAdministration administration) {
+	private final CountsWriter counts;
+
+	AdminController(CounterAdministration administration, CountsWriter counts) {
 		this.administration = administration;
+		this.counts = counts;
 	}
 
-	@Operation(operationId = "listCounters", summary = "List counters with their counts")
+	@Operation(operationId = "listCounters", summary = "List counters with their counts",
+			description = "By name, however many there are.")
+	@ApiResponse(responseCode = "200", description = "The counters",
+			content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
+					schema = @Schema(implementation = CounterList.class)))
 	@GetMapping(path = "/counters", produces = MediaType.APPLICATION_JSON_VALUE)
-	ResponseEntity<CounterList> list() {
-		List<CounterCount> counters = this.administration.counts()
-			.entrySet()
-			.stream()
-			.map((entry) -> new CounterCount(entry.getKey(), entry.getValue()))
-			.toList();
-		return noStore(new CounterList(counters));
+	ResponseEntity<StreamingResponseBody> list() {
+		return noStore(this.counts.list());
 	}
 
 	@Operation(operationId = "setCount", summary = "Set a count",
@@ -83,13 +87,17 @@ class AdminController {
 	@ProblemResponses(ProblemType.INVALID_REQUEST)
 	@DeleteMapping(path = "/counters/{counter}", produces = MediaType.APPLICATION_JSON_VALUE)
 	ResponseEntity<CounterReset> reset(@PathVariable @CounterName String counter) {
-		return noStore(new CounterReset(counter, 0, this.administration.reset(counter)));
+		return noStore(new CounterReset(counter, 0, this.administration.delete(counter)));
 	}
 
-	@Operation(operationId = "exportCounts", summary = "Export all counts")
+	@Operation(operationId = "exportCounts", summary = "Export all counts",
+			description = "By name, however many there are; import reads it.")
+	@ApiResponse(responseCode = "200", description = "The counts",
+			content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
+					schema = @Schema(implementation = Export.class)))
 	@GetMapping(path = "/export", produces = MediaType.APPLICATION_JSON_VALUE)
-	ResponseEntity<Export> export() {
-		return noStore(new Export(Instant.now(), this.administration.counts()));
+	ResponseEntity<StreamingResponseBody> export() {
+		return noStore(this.counts.export());
 	}
 
 	@Operation(operationId = "importCounts", summary = "Import counts",

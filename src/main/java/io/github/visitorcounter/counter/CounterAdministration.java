@@ -1,107 +1,118 @@
 package io.github.visitorcounter.counter;
 
-import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.function.Consumer;
 
-import org.springframework.data.redis.connection.RedisClusterConnection;
-import org.springframework.data.redis.connection.RedisClusterNode;
-import org.springframework.data.redis.connection.RedisConnection;
-import org.springframework.data.redis.core.Cursor;
-import org.springframework.data.redis.core.RedisCallback;
-import org.springframework.data.redis.core.ScanOptions;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 /**
- * What a site owner can do to counters: set a starting value, reset one, list them all.
+ * What a site owner can do to counters: create one or set its count, delete one.
  * <p>
- * Reset walks the counter's keys with {@code SCAN} and removes them with {@code UNLINK}
- * in batches: it never blocks Redis (no {@code KEYS}, and memory is freed in the
- * background), and it keeps the documented key layout. It is not atomic with visits
- * registered while it runs: those may survive the reset.
+ * Deleting costs what the counter holds, never what the whole database holds: its keys
+ * follow from its name (the dedupe buckets of the levels in use, the days a HyperLogLog
+ * is kept), so nothing is scanned, and they are removed with {@code UNLINK} in batches,
+ * which frees memory in the background. Visits that race a delete write nothing: while it
+ * runs the counter carries a {@code resetting} mark that the registration script checks
+ * first, and the count goes last, after every visitor it counted. So no visitor is ever
+ * left marked seen but not counted.
  */
 public class CounterAdministration {
 
-	private static final int SCAN_BATCH = 1000;
-
 	private static final int UNLINK_BATCH = 500;
+
+	/**
+	 * How long the mark outlives an instance that died while deleting: then the counter
+	 * takes visits again, with whatever was not removed yet.
+	 */
+	private static final Duration RESETTING_MARK = Duration.ofMinutes(5);
 
 	private final StringRedisTemplate redis;
 
 	private final CounterKeys keys;
 
-	CounterAdministration(StringRedisTemplate redis, CounterKeys keys) {
+	private final CounterRegistry registry;
+
+	private final List<String> generations;
+
+	private final DayProperties days;
+
+	private final Clock clock;
+
+	CounterAdministration(StringRedisTemplate redis, CounterKeys keys, CounterRegistry registry,
+			CounterProperties counters, DayProperties days, Clock clock) {
 		this.redis = redis;
 		this.keys = keys;
+		this.registry = registry;
+		this.generations = DedupeSets.generations(counters.effectiveDedupeTtl());
+		this.days = days;
+		this.clock = clock;
 	}
 
+	/** Sets a counter's count, creating the counter if it does not exist. */
 	public void setCount(String counter, long count) {
+		this.registry.create(counter);
 		this.redis.opsForValue().set(this.keys.count(counter), Long.toString(count));
 	}
 
-	/** Removes the counter with all of its dedupe and limiter state. */
-	public long reset(String counter) {
-		return this.redis.execute((RedisCallback<Long>) (connection) -> {
-			List<byte[]> batch = new ArrayList<>(UNLINK_BATCH);
-			long[] removed = { 0 };
-			scan(connection, this.keys.everyKeyOf(counter), (key) -> {
-				batch.add(key);
-				if (batch.size() == UNLINK_BATCH) {
-					removed[0] += unlink(connection, batch);
+	/**
+	 * Deletes the counter with its dedupe sets and daily uniques: it no longer exists
+	 * unless the settings list it or a visit creates it again, with a count of 0.
+	 * @return how many keys were removed
+	 */
+	public long delete(String counter) {
+		String resetting = this.keys.resetting(counter);
+		this.redis.opsForValue().set(resetting, "1", RESETTING_MARK);
+		try {
+			this.registry.remove(counter);
+			List<String> batch = new ArrayList<>(UNLINK_BATCH);
+			long removed = 0;
+			for (String generation : this.generations) {
+				String state = this.keys.dedupeState(counter, generation);
+				for (int level = 0; level <= topLevel(state); level++) {
+					for (String bucket : this.keys.dedupeBuckets(counter, generation, level)) {
+						removed += add(batch, bucket);
+					}
 				}
-			});
-			return removed[0] + unlink(connection, batch);
-		});
-	}
-
-	/** Every counter that has a count, by name. */
-	public Map<String, Long> counts() {
-		List<String> keys = new ArrayList<>();
-		this.redis.execute((RedisCallback<Void>) (connection) -> {
-			scan(connection, this.keys.everyCount(), (key) -> keys.add(new String(key, StandardCharsets.UTF_8)));
-			return null;
-		});
-		Map<String, Long> counts = new TreeMap<>();
-		for (int from = 0; from < keys.size(); from += SCAN_BATCH) {
-			List<String> slice = keys.subList(from, Math.min(keys.size(), from + SCAN_BATCH));
-			List<String> values = this.redis.opsForValue().multiGet(slice);
-			for (int i = 0; i < slice.size(); i++) {
-				if (values != null && values.get(i) != null) {
-					counts.put(this.keys.counterOf(slice.get(i)), Long.parseLong(values.get(i)));
-				}
+				removed += add(batch, state);
 			}
+			LocalDate today = this.days.today(this.clock);
+			for (long day = -1; day <= this.days.dayTtl().toDays() + 1; day++) {
+				removed += add(batch, this.keys.day(counter, today.minusDays(day)));
+			}
+			removed += unlink(batch);
+			// The count last: until it is gone, the mark alone keeps visits out.
+			removed += unlink(new ArrayList<>(List.of(this.keys.count(counter))));
+			return removed;
 		}
-		return counts;
+		finally {
+			this.redis.delete(resetting);
+		}
 	}
 
-	private static long unlink(RedisConnection connection, List<byte[]> keys) {
+	/**
+	 * The highest level of a generation's dedupe sets in use: from its state or, for a
+	 * counter whose visitors all fit in level 0 (no state), 0.
+	 */
+	private int topLevel(String state) {
+		Object top = this.redis.opsForHash().get(state, "top");
+		return (top != null) ? Integer.parseInt(top.toString()) : 0;
+	}
+
+	private long add(List<String> batch, String key) {
+		batch.add(key);
+		return (batch.size() == UNLINK_BATCH) ? unlink(batch) : 0;
+	}
+
+	private long unlink(List<String> keys) {
 		if (keys.isEmpty()) {
 			return 0;
 		}
-		Long removed = connection.keyCommands().unlink(keys.toArray(byte[][]::new));
+		Long removed = this.redis.unlink(keys);
 		keys.clear();
 		return (removed != null) ? removed : 0;
-	}
-
-	// Keys spread over every master of a cluster; a standalone Redis is one scan.
-	private static void scan(RedisConnection connection, String pattern, Consumer<byte[]> action) {
-		ScanOptions options = ScanOptions.scanOptions().match(pattern).count(SCAN_BATCH).build();
-		if (connection instanceof RedisClusterConnection cluster) {
-			for (RedisClusterNode node : cluster.clusterGetNodes()) {
-				if (node.isMaster()) {
-					try (Cursor<byte[]> keys = cluster.scan(node, options)) {
-						keys.forEachRemaining(action);
-					}
-				}
-			}
-			return;
-		}
-		try (Cursor<byte[]> keys = connection.keyCommands().scan(options)) {
-			keys.forEachRemaining(action);
-		}
 	}
 
 }

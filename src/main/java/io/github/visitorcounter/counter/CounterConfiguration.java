@@ -36,14 +36,15 @@ class CounterConfiguration {
 
 	@Bean
 	LuaScripts luaScripts(StringRedisTemplate redis) {
-		return new LuaScripts(redis, RegistrationScript.SCRIPT, AdminFailuresScript.SCRIPT, DailyUniquesScript.SCRIPT);
+		return new LuaScripts(redis, RegistrationScript.SCRIPT, AdminFailuresScript.SCRIPT, DailyUniquesScript.SCRIPT,
+				CounterRegistry.SCRIPT);
 	}
 
 	@Bean
 	RegistrationScript registrationScript(StringRedisTemplate redis, LuaScripts scripts, CounterKeys keys,
-			CounterProperties counters, DayProperties days, ChannelProperties channels,
+			CounterRegistry registry, CounterProperties counters, DayProperties days, ChannelProperties channels,
 			RegistrationScript.Limits limits, Clock clock) {
-		return new RegistrationScript(redis, scripts, keys, counters, days, channels, limits, clock);
+		return new RegistrationScript(redis, scripts, keys, registry, counters, days, channels, limits, clock);
 	}
 
 	@Bean
@@ -58,13 +59,25 @@ class CounterConfiguration {
 	}
 
 	@Bean
-	CounterStore counterStore(StringRedisTemplate redis, CounterKeys keys) {
-		return new CounterStore(redis, keys);
+	CounterStore counterStore(StringRedisTemplate redis, CounterKeys keys, ServedCounters served) {
+		return new CounterStore(redis, keys, served);
 	}
 
 	@Bean
-	CounterAdministration counterAdministration(StringRedisTemplate redis, CounterKeys keys) {
-		return new CounterAdministration(redis, keys);
+	ServedCounters servedCounters(ServedCountersProperties properties) {
+		return new ServedCounters(properties);
+	}
+
+	@Bean
+	CounterRegistry counterRegistry(StringRedisTemplate redis, LuaScripts scripts, CounterKeys keys,
+			ServedCounters served) {
+		return new CounterRegistry(redis, scripts, keys, served);
+	}
+
+	@Bean
+	CounterAdministration counterAdministration(StringRedisTemplate redis, CounterKeys keys, CounterRegistry registry,
+			CounterProperties counters, DayProperties days, Clock clock) {
+		return new CounterAdministration(redis, keys, registry, counters, days, clock);
 	}
 
 }

@@ -23,10 +23,14 @@ import java.util.List;
  * registered recently</li>
  * <li>{@code <prefix>:{<counter>}:day:<yyyy-mm-dd>} HyperLogLog of the visitors of a
  * day</li>
+ * <li>{@code <prefix>:{<counter>}:resetting} present while the owner resets the
+ * counter</li>
  * <li>{@code <prefix>:{<counter>}:changes} the pub/sub channel that announces new counts;
  * it carries the hash tag too, so a sharded channel lives on the counter's shard</li>
- * <li>{@code <prefix>:{admin-failures}:<address digest>} and
- * {@code <prefix>:{admin-failures}:all} failed owner-API authentications of a client
+ * <li>{@code <prefix>:{=registry}:counters} the names of the counters that exist, and
+ * {@code <prefix>:{=registry}:created-by-visits} those of them that visits created</li>
+ * <li>{@code <prefix>:{=admin-failures}:<address digest>} and
+ * {@code <prefix>:{=admin-failures}:all} failed owner-API authentications of a client
  * address, and of all</li>
  * </ul>
  * Visitor ids and client addresses are stored only as digests.
@@ -77,6 +81,17 @@ public class CounterKeys {
 		return keys;
 	}
 
+	/** Every bucket a generation's level may have, whether it exists or not. */
+	List<String> dedupeBuckets(String counter, String generation, int level) {
+		String state = dedupeState(counter, generation);
+		int buckets = 1 << (2 * level);
+		List<String> keys = new ArrayList<>(buckets);
+		for (int bucket = 0; bucket < buckets; bucket++) {
+			keys.add(state + ":" + level + ":" + bucket);
+		}
+		return keys;
+	}
+
 	String dedupeState(String counter, String generation) {
 		return this.prefix + ":{" + counter + "}:v" + generation;
 	}
@@ -93,6 +108,10 @@ public class CounterKeys {
 		return this.prefix + ":{" + counter + "}:changes";
 	}
 
+	String resetting(String counter) {
+		return this.prefix + ":{" + counter + "}:resetting";
+	}
+
 	String requests(String counter, String addressDigest) {
 		return this.prefix + ":{" + counter + "}:requests:" + addressDigest;
 	}
@@ -106,17 +125,33 @@ public class CounterKeys {
 	 * one hash tag, so one script can check an address's log and the log of all.
 	 */
 	public String adminFailures(String address) {
-		return this.prefix + ":{admin-failures}:" + digest(address);
+		return this.prefix + ":{=admin-failures}:" + digest(address);
 	}
 
 	/** Failed owner-API authentications of all client addresses. */
 	public String adminFailuresOfAll() {
-		return this.prefix + ":{admin-failures}:all";
+		return this.prefix + ":{=admin-failures}:all";
 	}
 
-	/** A {@code SCAN} pattern for every key of a counter. */
-	String everyKeyOf(String counter) {
-		return this.prefix + ":{" + counter + "}:*";
+	/**
+	 * The names of the counters that exist. Its hash tag holds a character no counter
+	 * name may have, so it shares no key space with a counter.
+	 */
+	public String registry() {
+		return this.prefix + ":{=registry}:counters";
+	}
+
+	/**
+	 * The names of the counters that visits created, which the cap on counters bounds:
+	 * beside the registry, in its hash slot.
+	 */
+	String createdByVisits() {
+		return this.prefix + ":{=registry}:created-by-visits";
+	}
+
+	/** Set once the counters made before the registry are in it. */
+	String registryComplete() {
+		return this.prefix + ":{=registry}:complete";
 	}
 
 	/** A {@code SCAN} pattern for the count keys of all counters. */

@@ -1,5 +1,9 @@
 package io.github.visitorcounter.counter;
 
+import java.util.OptionalLong;
+
+import io.github.visitorcounter.counter.ServedCounters.Admission;
+
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 /**
@@ -11,9 +15,26 @@ public class CounterStore {
 
 	private final CounterKeys keys;
 
-	CounterStore(StringRedisTemplate redis, CounterKeys keys) {
+	private final ServedCounters served;
+
+	CounterStore(StringRedisTemplate redis, CounterKeys keys, ServedCounters served) {
 		this.redis = redis;
 		this.keys = keys;
+		this.served = served;
+	}
+
+	/**
+	 * The count of a counter that is served: 0 for one never hit that the settings list
+	 * or a visit may create; empty for one that does not exist and only the owner could
+	 * create.
+	 */
+	public OptionalLong servedCount(String counter) {
+		String count = this.redis.opsForValue().get(this.keys.count(counter));
+		if (count != null) {
+			return OptionalLong.of(Long.parseLong(count));
+		}
+		return (this.served.admissionOf(counter) == Admission.CREATED_BY_OWNER) ? OptionalLong.empty()
+				: OptionalLong.of(0);
 	}
 
 	/** The count of a counter; 0 for one never hit. */

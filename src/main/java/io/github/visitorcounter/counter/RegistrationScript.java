@@ -25,6 +25,8 @@ public class RegistrationScript {
 
 	private final CounterKeys keys;
 
+	private final CounterRegistry registry;
+
 	private final List<String> generations;
 
 	private final DayProperties days;
@@ -32,6 +34,9 @@ public class RegistrationScript {
 	private final Clock clock;
 
 	private final Settings settings;
+
+	/** What a client has left of its budget when none of it was charged. */
+	private final long unchargedBudget;
 
 	/**
 	 * Unique request tokens across instances: the sliding-window logs need one member per
@@ -41,14 +46,16 @@ public class RegistrationScript {
 
 	private final AtomicLong tokenSequence = new AtomicLong();
 
-	RegistrationScript(StringRedisTemplate redis, LuaScripts scripts, CounterKeys keys, CounterProperties counters,
-			DayProperties days, ChannelProperties channels, Limits limits, Clock clock) {
+	RegistrationScript(StringRedisTemplate redis, LuaScripts scripts, CounterKeys keys, CounterRegistry registry,
+			CounterProperties counters, DayProperties days, ChannelProperties channels, Limits limits, Clock clock) {
 		this.redis = redis;
 		this.scripts = scripts;
 		this.keys = keys;
+		this.registry = registry;
 		this.generations = DedupeSets.generations(counters.effectiveDedupeTtl());
 		this.days = days;
 		this.clock = clock;
+		this.unchargedBudget = (limits.requestBudget() > 0) ? limits.requestBudget() : -1;
 		this.settings = new Settings(seconds(counters.effectiveDedupeTtl()), Integer.toString(limits.requestBudget()),
 				millis(limits.requestWindow()), Integer.toString(limits.newVisitorCap()),
 				millis(limits.newVisitorWindow()), seconds(days.dayTtl()), channels.publishCommand(),
@@ -57,26 +64,44 @@ public class RegistrationScript {
 
 	/**
 	 * Registers a visit: counts the visitor unless it was seen before, may not be
-	 * counted, or its client address is over a limit.
+	 * counted, or its client address is over a limit. A counter that does not exist yet
+	 * is admitted first, if the settings let a visit create it: one command for a counter
+	 * that exists, four for the first visit of one that does not.
 	 * @param counter the counter
 	 * @param visitorId the visitor's id, as the client sent it (stored only as a digest)
 	 * @param address the client address (stored only as a digest)
 	 * @param countable whether the visit may be counted at all; when not, the script only
 	 * charges the request budget and reads the count
+	 * @return the result; {@link Outcome#UNKNOWN_COUNTER} when the counter does not exist
+	 * and may not be created by this visit, in which case nothing was written
 	 */
 	public Result register(String counter, String visitorId, String address, boolean countable) {
 		VisitorDigest visitor = this.keys.visitor(visitorId);
 		String visitorDigest = visitor.text();
 		String addressDigest = this.keys.digest(address);
-		List<String> keys = new ArrayList<>(6 + this.generations.size() * (DedupeSets.LEVELS + 1));
+		List<String> keys = new ArrayList<>(7 + this.generations.size() * (DedupeSets.LEVELS + 1));
 		keys.addAll(List.of(this.keys.count(counter), this.keys.requests(counter, addressDigest),
 				this.keys.newVisitors(counter, addressDigest), this.keys.day(counter, this.days.today(this.clock)),
-				this.keys.changes(counter), this.keys.seen(counter, visitorDigest)));
+				this.keys.changes(counter), this.keys.seen(counter, visitorDigest), this.keys.resetting(counter)));
 		for (String generation : this.generations) {
 			keys.addAll(this.keys.dedupe(counter, generation, visitor));
 		}
 		Arguments arguments = new Arguments(this.settings, countable,
 				this.tokenPrefix + this.tokenSequence.incrementAndGet(), visitorDigest, visitor.memberText());
+		Result result = run(keys, arguments);
+		if (result.outcome() != Outcome.UNKNOWN_COUNTER) {
+			return result;
+		}
+		if (!countable) {
+			// Nothing to count, so nothing to create: only a counter that exists may be
+			// refused.
+			return this.registry.mayExist(counter)
+					? new Result(Outcome.NOT_COUNTABLE, 0, this.unchargedBudget, Duration.ZERO) : result;
+		}
+		return this.registry.admitByVisit(counter) ? run(keys, arguments) : result;
+	}
+
+	private Result run(List<String> keys, Arguments arguments) {
 		List<Long> reply = this.redis.execute(this.scripts.returningIntegers(SCRIPT), keys, arguments.argv());
 		return new Result(Outcome.of(reply.get(0)), reply.get(1), reply.get(2), Duration.ofMillis(reply.get(3)));
 	}
@@ -139,6 +164,12 @@ public class RegistrationScript {
 	/** The outcomes the script reports, by the code it returns for each. */
 	public enum Outcome {
 
+		/**
+		 * The counter does not exist and this visit may not create it: nothing was
+		 * written.
+		 */
+		UNKNOWN_COUNTER(-2),
+
 		/** Over the request budget: nothing was read or written but the budget check. */
 		OVER_BUDGET(-1),
 
@@ -152,7 +183,10 @@ public class RegistrationScript {
 		CAPPED(2),
 
 		/** A visit that may not be counted (see {@code countable}): only read. */
-		NOT_COUNTABLE(3);
+		NOT_COUNTABLE(3),
+
+		/** The owner is resetting the counter: nothing was written. */
+		RESETTING(4);
 
 		private final long code;
 

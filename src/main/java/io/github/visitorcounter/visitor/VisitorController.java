@@ -9,6 +9,7 @@ import io.github.visitorcounter.counter.CounterStore;
 import io.github.visitorcounter.privacy.Client;
 import io.github.visitorcounter.visitor.VisitorCounter.Registration;
 import io.github.visitorcounter.web.InvalidRequestException;
+import io.github.visitorcounter.web.ProblemException;
 import io.github.visitorcounter.web.ProblemResponses;
 import io.github.visitorcounter.web.ProblemType;
 import io.github.visitorcounter.web.VisitHeaders;
@@ -75,9 +76,10 @@ class VisitorController {
 							schema = @Schema(type = "integer", minimum = "0")),
 					@Header(name = VisitHeaders.VISIT_NOT_COUNTED, description = "why the visit was not counted",
 							schema = @Schema(type = "string",
-									allowableValues = { "new-visitor-cap", "excluded-address", "do-not-track",
-											"bot" })) })
-	@ProblemResponses({ ProblemType.INVALID_REQUEST, ProblemType.RATE_LIMITED, ProblemType.STORAGE_UNAVAILABLE })
+									allowableValues = { "new-visitor-cap", "excluded-address", "do-not-track", "bot",
+											"resetting" })) })
+	@ProblemResponses({ ProblemType.INVALID_REQUEST, ProblemType.UNKNOWN_COUNTER, ProblemType.RATE_LIMITED,
+			ProblemType.STORAGE_UNAVAILABLE })
 	@PostMapping(path = { "", "/{counter}" }, consumes = MediaType.APPLICATION_JSON_VALUE,
 			produces = MediaType.APPLICATION_JSON_VALUE)
 	VisitResponse register(@PathVariable(required = false) String counter, @RequestBody VisitRequest request,
@@ -97,18 +99,19 @@ class VisitorController {
 	}
 
 	@Operation(operationId = "readCount", summary = "Read a count",
-			description = "The count of a counter (0 for one never hit). The bare path is the counter named "
+			description = "The count of a counter (0 for one never hit; 404 for one this deployment does not serve). The bare path is the counter named "
 					+ "`default`. While Redis is down, the last count this instance saw, marked `stale`.")
 	@ApiResponse(responseCode = "200", description = "The count",
 			headers = @Header(name = HttpHeaders.CACHE_CONTROL, required = true,
 					schema = @Schema(type = "string", allowableValues = "no-store")))
-	@ProblemResponses({ ProblemType.INVALID_REQUEST, ProblemType.STORAGE_UNAVAILABLE })
+	@ProblemResponses({ ProblemType.INVALID_REQUEST, ProblemType.UNKNOWN_COUNTER, ProblemType.STORAGE_UNAVAILABLE })
 	@GetMapping(path = { "", "/{counter}" }, produces = MediaType.APPLICATION_JSON_VALUE)
 	CountResponse count(@PathVariable(required = false) @CounterName String counter, HttpServletResponse httpResponse) {
 		String name = CounterNames.orDefault(counter);
 		CountResponse response;
 		try {
-			long count = this.counterStore.count(name);
+			long count = this.counterStore.servedCount(name)
+				.orElseThrow(() -> new ProblemException(ProblemType.UNKNOWN_COUNTER));
 			this.lastKnownCounts.remember(name, count);
 			response = new CountResponse(name, count);
 		}

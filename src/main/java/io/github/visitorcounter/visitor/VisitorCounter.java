@@ -11,6 +11,8 @@ import io.github.visitorcounter.privacy.CountingPolicy;
 import io.github.visitorcounter.ratelimit.AddressLimits;
 import io.github.visitorcounter.ratelimit.OverBudgetClients;
 import io.github.visitorcounter.ratelimit.RateLimitProperties;
+import io.github.visitorcounter.web.ProblemException;
+import io.github.visitorcounter.web.ProblemType;
 import io.github.visitorcounter.web.RateLimit;
 import io.github.visitorcounter.web.RateLimitExceededException;
 
@@ -24,6 +26,9 @@ import org.springframework.stereotype.Service;
 class VisitorCounter {
 
 	static final String NEW_VISITOR_CAP = "new-visitor-cap";
+
+	/** The owner is deleting the counter: the visit is answered, not counted. */
+	static final String RESETTING = "resetting";
 
 	private final RegistrationScript registrationScript;
 
@@ -69,6 +74,9 @@ class VisitorCounter {
 		Optional<String> notCountable = this.countingPolicy.notCountedReason(client);
 		Result result = this.metrics
 			.timeScript(() -> this.registrationScript.register(counter, visitorId, address, notCountable.isEmpty()));
+		if (result.outcome() == Outcome.UNKNOWN_COUNTER) {
+			throw new ProblemException(ProblemType.UNKNOWN_COUNTER);
+		}
 		if (result.outcome() == Outcome.OVER_BUDGET) {
 			this.overBudgetClients.block(budgetHolder, result.reset());
 			this.metrics.overBudget(counter, "redis");
@@ -79,6 +87,7 @@ class VisitorCounter {
 		String notCounted = switch (result.outcome()) {
 			case CAPPED -> NEW_VISITOR_CAP;
 			case NOT_COUNTABLE -> notCountable.orElseThrow();
+			case RESETTING -> RESETTING;
 			default -> null;
 		};
 		this.metrics.registered(counter,

@@ -22,6 +22,9 @@ public enum ProblemType {
 
 	NOT_FOUND("not-found", "Not found", HttpStatus.NOT_FOUND, "There is nothing at this path."),
 
+	UNKNOWN_COUNTER("unknown-counter", "Unknown counter", HttpStatus.NOT_FOUND,
+			"This deployment serves no counter of that name."),
+
 	METHOD_NOT_ALLOWED("method-not-allowed", "Method not allowed", HttpStatus.METHOD_NOT_ALLOWED,
 			"This path does not support the method; the Allow header lists those it does."),
 

@@ -109,8 +109,8 @@ class CounterPropertiesTests {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	@EnableConfigurationProperties({ CounterProperties.class, DayProperties.class, ChannelProperties.class,
-			CorsProperties.class })
+	@EnableConfigurationProperties({ CounterProperties.class, ServedCountersProperties.class, DayProperties.class,
+			ChannelProperties.class, CorsProperties.class })
 	static class PropertiesConfiguration {
 
 	}

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -50,17 +51,26 @@ abstract class RegistrationScriptTestSupport {
 	}
 
 	RegistrationScript script(CounterProperties properties, Limits limits) {
-		return new RegistrationScript(this.redis, scripts(), keys(properties), properties,
+		LuaScripts scripts = scripts();
+		return new RegistrationScript(this.redis, scripts, keys(properties),
+				registry(this.redis, scripts, keys(properties)), properties,
 				new DayProperties(ZoneOffset.UTC, Duration.ofDays(400)), new ChannelProperties(true), limits,
 				Clock.systemUTC());
 	}
 
 	LuaScripts scripts() {
-		return new LuaScripts(this.redis, RegistrationScript.SCRIPT);
+		return new LuaScripts(this.redis, RegistrationScript.SCRIPT, CounterRegistry.SCRIPT);
+	}
+
+	/** The registry of the default settings: any name, up to 1,000 counters. */
+	static CounterRegistry registry(StringRedisTemplate redis, LuaScripts scripts, CounterKeys keys) {
+		return new CounterRegistry(redis, scripts, keys,
+				new ServedCounters(new ServedCountersProperties(List.of(), 1000)));
 	}
 
 	CounterStore store(CounterProperties properties) {
-		return new CounterStore(this.redis, keys(properties));
+		return new CounterStore(this.redis, keys(properties),
+				new ServedCounters(new ServedCountersProperties(List.of(), 1000)));
 	}
 
 	static CounterKeys keys(CounterProperties properties) {
@@ -76,8 +86,11 @@ abstract class RegistrationScriptTestSupport {
 		assertThat(result.outcome()).as("outcome").isEqualTo(outcome);
 	}
 
+	/** Every key of every counter; the registry of their names aside. */
 	Set<String> allKeys() {
-		return keys("*");
+		Set<String> keys = new HashSet<>(keys("*"));
+		keys.removeIf((key) -> key.contains("{=registry}"));
+		return keys;
 	}
 
 	Set<String> keys(String pattern) {

@@ -66,8 +66,9 @@ class RegistrationScriptTests extends RegistrationScriptTestSupport {
 		List<String> scriptKeys = new ArrayList<>(List.of(keys.count("default"),
 				keys.requests("default", keys.digest(ADDRESS)), keys.newVisitors("default", keys.digest(ADDRESS)),
 				keys.day("default", LocalDate.of(2025, 3, 1)), keys.changes("default"),
-				keys.seen("default", alice.text())));
+				keys.seen("default", alice.text()), keys.resetting("default")));
 		scriptKeys.addAll(keys.dedupe("default", "", alice));
+		this.redis.opsForValue().set(keys.count("default"), "0");
 		Object[] args = { "0", "30", "10000", "50", "3600000", "34560000", "SPUBLISH", "400", "512", "1", "token-1",
 				alice.text(), alice.memberText() };
 		LuaScripts scripts = scripts();

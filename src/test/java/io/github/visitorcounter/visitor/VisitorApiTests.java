@@ -78,7 +78,9 @@ class VisitorApiTests extends ApiTestSupport {
 
 	@Test
 	void registersAVisitWithOneScriptCallAndNoOtherCommand() throws Exception {
-		this.api.post("/api/visitors/warm-up", visit(UUID.randomUUID().toString()));
+		// Loads the script and creates the counter: the first visit of a counter admits
+		// it (CounterRegistryTests), every later one is a single script call.
+		this.api.post("/api/visitors", visit(UUID.randomUUID().toString()));
 		this.redis.execute((RedisCallback<Void>) (connection) -> {
 			connection.serverCommands().resetConfigStats();
 			return null;
@@ -101,7 +103,8 @@ class VisitorApiTests extends ApiTestSupport {
 		assertThat(calls.get("hmget")).isEqualTo(20L);
 		assertThat(calls.get("sadd")).isEqualTo(11L);
 		assertThat(calls.get("incr")).isEqualTo(11L);
-		assertThat(calls.get("get")).isEqualTo(9L);
+		// Every call reads the count first: a counter exists by it.
+		assertThat(calls.get("get")).isEqualTo(20L);
 	}
 
 	@Test

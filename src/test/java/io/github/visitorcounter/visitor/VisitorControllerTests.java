@@ -7,6 +7,7 @@ import io.github.visitorcounter.web.RateLimitExceededException;
 import io.github.visitorcounter.web.VisitHeaders;
 import io.github.visitorcounter.visitor.VisitorCounter.Registration;
 import java.time.Duration;
+import java.util.OptionalLong;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -133,7 +134,7 @@ class VisitorControllerTests {
 
 	@Test
 	void readsACount() {
-		given(this.counterStore.count("default")).willReturn(42L);
+		given(this.counterStore.servedCount("default")).willReturn(OptionalLong.of(42));
 		MvcTestResult result = this.mvc.get().uri("/api/visitors").exchange();
 		assertThat(result).hasStatusOk().bodyJson().isStrictlyEqualTo("""
 				{"counter":"default","count":42}""");
@@ -142,7 +143,7 @@ class VisitorControllerTests {
 
 	@Test
 	void readsANamedCounterNeverHitAsZero() {
-		given(this.counterStore.count("docs")).willReturn(0L);
+		given(this.counterStore.servedCount("docs")).willReturn(OptionalLong.of(0));
 		assertThat(this.mvc.get().uri("/api/visitors/docs").exchange()).hasStatusOk().bodyJson().isStrictlyEqualTo("""
 				{"counter":"docs","count":0}""");
 	}
@@ -251,7 +252,7 @@ class VisitorControllerTests {
 
 	@Test
 	void answersARedisTimeoutWithServiceUnavailable() {
-		given(this.counterStore.count(any())).willThrow(new QueryTimeoutException("Redis command timed out"));
+		given(this.counterStore.servedCount(any())).willThrow(new QueryTimeoutException("Redis command timed out"));
 		MvcTestResult result = this.mvc.get().uri("/api/visitors/never-read").exchange();
 		assertProblem(result, HttpStatus.SERVICE_UNAVAILABLE, "storage-unavailable");
 		assertThat(result).headers().containsHeader(HttpHeaders.RETRY_AFTER);
@@ -260,7 +261,7 @@ class VisitorControllerTests {
 
 	@Test
 	void servesTheLastKnownCountMarkedStaleWhileRedisIsDown() {
-		given(this.counterStore.count("docs")).willReturn(12L)
+		given(this.counterStore.servedCount("docs")).willReturn(OptionalLong.of(12))
 			.willThrow(new RedisConnectionFailureException("Unable to connect to Redis"));
 		assertThat(this.mvc.get().uri("/api/visitors/docs").exchange()).hasStatusOk();
 		MvcTestResult stale = this.mvc.get().uri("/api/visitors/docs").exchange();
@@ -270,7 +271,7 @@ class VisitorControllerTests {
 
 	@Test
 	void answersAnUnexpectedFailureWithoutDetails() {
-		given(this.counterStore.count(any())).willThrow(new IllegalStateException("secret internals"));
+		given(this.counterStore.servedCount(any())).willThrow(new IllegalStateException("secret internals"));
 		MvcTestResult result = this.mvc.get().uri("/api/visitors").exchange();
 		assertProblem(result, HttpStatus.INTERNAL_SERVER_ERROR, "internal-error");
 		assertThat(result).bodyText().doesNotContain("secret internals");

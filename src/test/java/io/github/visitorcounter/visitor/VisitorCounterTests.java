@@ -2,6 +2,7 @@ package io.github.visitorcounter.visitor;
 
 import io.github.visitorcounter.counter.ChannelProperties;
 import io.github.visitorcounter.counter.CounterProperties;
+import io.github.visitorcounter.counter.ServedCountersProperties;
 import io.github.visitorcounter.counter.DayProperties;
 import io.github.visitorcounter.privacy.Client;
 import io.github.visitorcounter.privacy.CountingPolicy;
@@ -30,8 +31,9 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * What registering a visit adds to the script call: the checks that need no Redis.
  */
 @DataRedisTest(properties = "visitors.rate-limit.requests=1")
-@EnableConfigurationProperties({ CounterProperties.class, DayProperties.class, ChannelProperties.class,
-		PrivacyProperties.class, RateLimitProperties.class, NewVisitorCapProperties.class, ReadLimitProperties.class })
+@EnableConfigurationProperties({ CounterProperties.class, ServedCountersProperties.class, DayProperties.class,
+		ChannelProperties.class, PrivacyProperties.class, RateLimitProperties.class, NewVisitorCapProperties.class,
+		ReadLimitProperties.class })
 @ComponentScan(basePackages = { "io.github.visitorcounter.counter", "io.github.visitorcounter.ratelimit" })
 @Import({ TestRedisConfiguration.class, VisitorCounter.class, CountingPolicy.class, VisitMetrics.class,
 		SimpleMeterRegistry.class })

@@ -37,8 +37,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * here brings about, fails {@link #givesEveryDeclaredResponse()}.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "visitors.admin-token=" + ApiContractTests.TOKEN, "server.forward-headers-strategy=native",
-				"visitors.rate-limit.requests=1", "visitors.read-limit.requests=1", "visitors.live.max-streams=3",
+		properties = { "visitors.admin-token=" + ApiContractTests.TOKEN, "visitors.counters=contract",
+				"server.forward-headers-strategy=native", "visitors.rate-limit.requests=1",
+				"visitors.read-limit.requests=1", "visitors.live.max-streams=3",
 				"visitors.live.max-streams-per-client=1" })
 @DirtiesContext
 class ApiContractTests {
@@ -107,6 +108,8 @@ class ApiContractTests {
 		this.api.awaitStorageReachable();
 		redis.whileStopped(() -> CALLS.values().forEach((call) -> send(call.valid(), address())));
 		this.api.awaitStorageReachable();
+		// The bare path's counter, "default", is not listed: the owner creates it.
+		assertThat(send("PUT /api/admin/counters/default {\"count\":0}", address()).statusCode()).isEqualTo(200);
 		for (Call call : CALLS.values()) {
 			answered();
 			// A stream that opens never ends: those are opened in streamsOverTheirCaps().
@@ -124,6 +127,10 @@ class ApiContractTests {
 			if (call.invalid() != null) {
 				send(call.invalid(), address());
 			}
+			if (call.path().equals("/api/visitors/contract")) {
+				// A counter the deployment neither lists nor was given by its owner.
+				send(call.valid().replace("/contract", "/unlisted"), address());
+			}
 			if (call.body() != null) {
 				send(call.valid().replace(call.body(), "{"), address());
 				send(call.valid(), address(), "Content-Type", "text/plain");
@@ -136,6 +143,9 @@ class ApiContractTests {
 		}
 		adminWithoutTokenAndLockedOut();
 		streamsOverTheirCaps();
+		assertThat(send("DELETE /api/admin/counters/default", address()).statusCode()).isEqualTo(200);
+		send("POST /api/visitors " + Call.VISIT, address());
+		send("GET /api/visitors", address());
 		assertEveryDeclaredResponseGiven();
 	}
 
