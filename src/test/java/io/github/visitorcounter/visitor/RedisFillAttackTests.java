@@ -72,8 +72,9 @@ class RedisFillAttackTests extends ApiTestSupport {
 				.stream()
 				.collect(Collectors.toSet());
 			assertThat(registered).hasSizeLessThanOrEqualTo(MAX_COUNTERS + 1).contains("blog");
-			assertThat(direct.commands().keys("visitors:{*}:*")).allSatisfy(
-					(key) -> assertThat(registered).contains(key.substring(key.indexOf('{') + 1, key.indexOf('}'))));
+			assertThat(direct.commands().keys("visitors:{*}:*")).filteredOn((key) -> !key.startsWith("visitors:{="))
+				.allSatisfy((key) -> assertThat(registered)
+					.contains(key.substring(key.indexOf('{') + 1, key.indexOf('}'))));
 		}
 	}
 

@@ -61,9 +61,10 @@ class HostileInputTests extends ApiTestSupport {
 		}
 		Set<String> keys = this.redis.keys("*");
 		assertThat(keys).as("only the valid visits are stored")
-			.hasSize(5)
-			.allSatisfy((key) -> assertThat(key)
-				.matches("visitors:\\{valid\\}:(count|v:0:0|requests:.+|new:.+|day:\\d{4}-\\d{2}-\\d{2})"));
+			.hasSize(7)
+			.allSatisfy((key) -> assertThat(key).matches(
+					"visitors:\\{valid\\}:(count|v:0:0|requests:.+|new:.+|day:\\d{4}-\\d{2}-\\d{2})|visitors:\\{=registry\\}:.+"));
+		assertThat(this.redis.opsForZSet().range("visitors:{=registry}:counters", 0, -1)).containsExactly("valid");
 		assertThat(this.redis.opsForSet().size("visitors:{valid}:v:0:0")).isEqualTo(validIds.size());
 		assertThat(this.redis.opsForValue().get("visitors:{valid}:count")).isEqualTo(Integer.toString(validIds.size()));
 		List<String> unsafeLines = output.getAll()
