@@ -11,6 +11,11 @@
 # with JVM_FLAGS / JAVA_EXTRA_FLAGS), the peer from PEER_DIR; everything stopped by pid on exit.
 # With NMT=1 the app runs with -XX:NativeMemoryTracking=summary (which itself costs a few MB) and the
 # committed memory of each JVM area is printed after the load (`jcmd VM.native_memory summary`).
+# A/B: B_JAVA, B_JVM_FLAGS, B_JAVA_EXTRA_FLAGS, B_APP_ENV, B_JAR add a second app configuration "appb" (as in
+# startup.sh); IMAGE adds the packaged image (started by $CONTAINER_CLI with CONTAINER_RUN_OPTS, lib.sh
+# start_image; its JVM's pid is read from the container runtime). With REPEATS (1) the services are measured
+# one after the other, each on a fresh start, in the order app, appb, image, peer on odd repeats, reversed on even
+# ones. README's run command: JVM_FLAGS with the flags it gives (JVM_FLAGS=" " for none).
 # Usage (repo root): [JAVA=...] [PEER_DIR=/tmp/node-counter] [NMT=1] bench/rss.sh [app.jar]
 
 source "$(dirname "$0")/lib.sh"
@@ -19,11 +24,12 @@ JAR=$(find_jar "${1:-}")
 IDLE_SECONDS=${IDLE_SECONDS:-5}
 LOAD_SECONDS=${LOAD_SECONDS:-60}
 POOL=${POOL:-1000}
+REPEATS=${REPEATS:-1}
 
 vm() { awk -v k="$2:" '$1 == k { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
 
-measure() { # name url pid
-	local name=$1 url=$2 pid=$3 prefix=s$RANDOM$RANDOM idle max after line
+measure() { # name url pid run
+	local name=$1 url=$2 pid=$3 run=$4 prefix=s$RANDOM$RANDOM idle max after line
 	wait_ready "$url" "$pid" 120
 	pre_register "$url" "$prefix" "$POOL"
 	sleep "$IDLE_SECONDS"
@@ -35,22 +41,49 @@ measure() { # name url pid
 	max=$(sort -g "$BENCH_TMP/rss-$name.txt" | tail -1)
 	sleep 5
 	after=$(vm "$pid" VmRSS)
-	echo "service=$name rss_idle_mb=$idle rss_load_max_mb=$max rss_after_mb=$after hwm_mb=$(vm "$pid" VmHWM) load: $line"
-	if [ "$name" = app ] && [ -n "${NMT:-}" ]; then
+	echo "service=$name run=$run rss_idle_mb=$idle rss_load_max_mb=$max rss_after_mb=$after hwm_mb=$(vm "$pid" VmHWM) load: $line"
+	if [ "$name" != peer ] && [ "$name" != image ] && [ -n "${NMT:-}" ]; then
 		# Committed memory per JVM area, right after the load.
 		"$(dirname "$(readlink -f "$(command -v "$JAVA")")")/jcmd" "$pid" VM.native_memory summary scale=KB |
 			sed -nE -e 's/^(Total): reserved=[0-9]+KB, committed=([0-9]+)KB.*/\1|\2/p' \
 				-e 's/^- *([A-Z][A-Za-z .]+[a-z]) *\(reserved=[0-9]+KB, committed=([0-9]+)KB[,)].*/\1|\2/p' |
-			awk -F'|' '{ gsub(/ +$/, "", $1); gsub(/ /, "_", $1); printf "nmt area=%s committed_mb=%.1f\n", $1, $2 / 1024 }'
+			awk -F'|' -v s="$name" -v r="$run" '{ gsub(/ +$/, "", $1); gsub(/ /, "_", $1); printf "nmt service=%s run=%s area=%s committed_mb=%.1f\n", s, r, $1, $2 / 1024 }'
 	fi
+}
+
+# The JVM's pid inside a container started by start_image (the CLI's pid is not the JVM's).
+container_jvm_pid() {
+	local pid=""
+	for _ in $(seq 1 200); do
+		pid=$("$CONTAINER_CLI" inspect --format '{{.State.Pid}}' "${BENCH_CONTAINERS[-1]}" 2>/dev/null || true)
+		[ -n "$pid" ] && [ "$pid" != 0 ] && { echo "$pid"; return; }
+		sleep 0.05
+	done
+	echo "no pid for container ${BENCH_CONTAINERS[-1]}" >&2; exit 1
 }
 
 start_redis REDIS
 [ -n "${NMT:-}" ] && JAVA_EXTRA_FLAGS="${JAVA_EXTRA_FLAGS:-} -XX:NativeMemoryTracking=summary"
-start_app APP "$JAR" "$REDIS_PORT"
-measure app "$APP_URL" "$APP_PID"
-stop_pid "$APP_PID"
-if [ -n "${PEER_DIR:-}" ]; then
-	start_peer PEER "$PEER_DIR" "$REDIS_PORT"
-	measure peer "$PEER_URL" "$PEER_PID"
-fi
+SERVICES=(app)
+[ -n "${B_JVM_FLAGS:-}${B_JAVA_EXTRA_FLAGS:-}${B_APP_ENV:-}${B_JAR:-}${B_JAVA:-}" ] && SERVICES+=(appb)
+[ -n "${IMAGE:-}" ] && SERVICES+=(image)
+[ -n "${PEER_DIR:-}" ] && SERVICES+=(peer)
+for run in $(seq 1 "$REPEATS"); do
+	order=("${SERVICES[@]}")
+	[ $((run % 2)) -eq 0 ] && order=($(printf '%s\n' "${SERVICES[@]}" | tac))
+	for svc in "${order[@]}"; do
+		case $svc in
+		app) start_app SVC "$JAR" "$REDIS_PORT" ;;
+		# shellcheck disable=SC2086
+		appb) JAVA="${B_JAVA:-$JAVA}" JVM_FLAGS="${B_JVM_FLAGS:-${JVM_FLAGS:-}}" \
+			JAVA_EXTRA_FLAGS="${B_JAVA_EXTRA_FLAGS:-}${NMT:+ -XX:NativeMemoryTracking=summary}" \
+			start_app SVC "${B_JAR:-$JAR}" "$REDIS_PORT" ${B_APP_ENV:-} ;;
+		image) start_image SVC "$IMAGE" "$REDIS_PORT" ;;
+		peer) start_peer SVC "$PEER_DIR" "$REDIS_PORT" ;;
+		esac
+		pid=$SVC_PID
+		[ "$svc" = image ] && pid=$(container_jvm_pid)
+		measure "$svc" "$SVC_URL" "$pid" "$run"
+		stop_pid "$SVC_PID"
+	done
+done

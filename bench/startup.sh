@@ -17,7 +17,8 @@
 # the next repeat. With PEER_DIR the Node.js peer is measured the same way. RAMP_DETAIL=1 prints every window.
 # A/B: B_JAVA, B_JVM_FLAGS, B_JAVA_EXTRA_FLAGS (e.g. -XX:AOTCache=target/aot/app.aot), B_APP_ENV, B_JAR (e.g. the
 # extracted jar from bench/aot-train.sh) add a second app configuration "appb", cold-started interleaved with
-# "app" (and the peer): order app, appb, peer on odd runs, reversed on even ones. IMAGE (e.g. one built from the
+# "app" (and the peer): order app, appb, peer on odd runs, reversed on even ones. C_JAVA, C_JVM_FLAGS,
+# C_JAVA_EXTRA_FLAGS, C_APP_ENV, C_JAR add a third, "appc", after appb. IMAGE (e.g. one built from the
 # Dockerfile) adds the packaged image, started with $CONTAINER_CLI (docker) and CONTAINER_RUN_OPTS (lib.sh,
 # start_image), in the same rotation.
 # Usage (repo root): [JAVA=...] [JAVA_EXTRA_FLAGS=...] [PEER_DIR=/tmp/node-counter] bench/startup.sh [app.jar]
@@ -67,6 +68,7 @@ cold_start() { # name run
 
 SERVICES=(app)
 [ -n "${B_JVM_FLAGS:-}${B_JAVA_EXTRA_FLAGS:-}${B_APP_ENV:-}${B_JAR:-}${B_JAVA:-}" ] && SERVICES+=(appb)
+[ -n "${C_JVM_FLAGS:-}${C_JAVA_EXTRA_FLAGS:-}${C_APP_ENV:-}${C_JAR:-}${C_JAVA:-}" ] && SERVICES+=(appc)
 [ -n "${IMAGE:-}" ] && SERVICES+=(image)
 [ -n "${PEER_DIR:-}" ] && SERVICES+=(peer)
 log "host busy before starting: $(host_busy_1s)%; $(uptime)"
