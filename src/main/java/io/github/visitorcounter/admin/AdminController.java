@@ -8,11 +8,9 @@ import io.github.visitorcounter.counter.CounterAdministration;
 import io.github.visitorcounter.counter.CounterName;
 import io.github.visitorcounter.web.ProblemResponses;
 import io.github.visitorcounter.web.ProblemType;
+import io.github.visitorcounter.web.StreamedJson;
 import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.headers.Header;
-import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
-import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
@@ -21,7 +19,6 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 
 import org.springframework.http.CacheControl;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -32,19 +29,16 @@ import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 
 /**
  * The owner API: set a starting value when migrating, reset a counter, list, export and
  * import counts.
  */
 @RestController
-@RequestMapping("/api/admin")
+@RequestMapping(path = "/api/admin", produces = MediaType.APPLICATION_JSON_VALUE)
 @Tag(name = "owner", description = "The site owner's controls; only with VISITORS_ADMIN_TOKEN set")
 @SecurityRequirement(name = "adminToken")
 @ProblemResponses({ ProblemType.UNAUTHORIZED, ProblemType.RATE_LIMITED, ProblemType.STORAGE_UNAVAILABLE })
-@ApiResponse(responseCode = "200", description = "OK", headers = @Header(name = HttpHeaders.CACHE_CONTROL,
-		required = true, schema = @Schema(type = "string", allowableValues = "no-store")))
 class AdminController {
 
 	/**
@@ -62,49 +56,38 @@ class AdminController {
 		this.counts = counts;
 	}
 
-	@Operation(operationId = "listCounters", summary = "List counters with their counts",
-			description = "By name, however many there are.")
-	@ApiResponse(responseCode = "200", description = "The counters",
-			content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
-					schema = @Schema(implementation = CounterList.class)))
-	@GetMapping(path = "/counters", produces = MediaType.APPLICATION_JSON_VALUE)
-	ResponseEntity<StreamingResponseBody> list() {
+	@Operation(summary = "List counters with their counts", description = "By name, however many there are.")
+	@GetMapping("/counters")
+	ResponseEntity<StreamedJson<CounterList>> listCounters() {
 		return noStore(this.counts.list());
 	}
 
-	@Operation(operationId = "setCount", summary = "Set a count",
-			description = "A starting value when migrating from another counter.")
+	@Operation(summary = "Set a count", description = "A starting value when migrating from another counter.")
 	@ProblemResponses(ProblemType.INVALID_REQUEST)
-	@PutMapping(path = "/counters/{counter}", consumes = MediaType.APPLICATION_JSON_VALUE,
-			produces = MediaType.APPLICATION_JSON_VALUE)
-	ResponseEntity<CounterCount> set(@PathVariable @CounterName String counter, @Valid @RequestBody NewCount body) {
+	@PutMapping(path = "/counters/{counter}", consumes = MediaType.APPLICATION_JSON_VALUE)
+	ResponseEntity<CounterCount> setCount(@PathVariable @CounterName String counter,
+			@Valid @RequestBody NewCount body) {
 		this.administration.setCount(counter, body.count());
 		return noStore(new CounterCount(counter, body.count()));
 	}
 
-	@Operation(operationId = "resetCounter", summary = "Reset a counter",
+	@Operation(summary = "Reset a counter",
 			description = "Removes its count, dedupe and limiter state: every visitor counts again.")
 	@ProblemResponses(ProblemType.INVALID_REQUEST)
-	@DeleteMapping(path = "/counters/{counter}", produces = MediaType.APPLICATION_JSON_VALUE)
-	ResponseEntity<CounterReset> reset(@PathVariable @CounterName String counter) {
+	@DeleteMapping("/counters/{counter}")
+	ResponseEntity<CounterReset> resetCounter(@PathVariable @CounterName String counter) {
 		return noStore(new CounterReset(counter, 0, this.administration.delete(counter)));
 	}
 
-	@Operation(operationId = "exportCounts", summary = "Export all counts",
-			description = "By name, however many there are; import reads it.")
-	@ApiResponse(responseCode = "200", description = "The counts",
-			content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
-					schema = @Schema(implementation = Export.class)))
-	@GetMapping(path = "/export", produces = MediaType.APPLICATION_JSON_VALUE)
-	ResponseEntity<StreamingResponseBody> export() {
+	@Operation(summary = "Export all counts", description = "By name, however many there are; import reads it.")
+	@GetMapping("/export")
+	ResponseEntity<StreamedJson<Export>> exportCounts() {
 		return noStore(this.counts.export());
 	}
 
-	@Operation(operationId = "importCounts", summary = "Import counts",
-			description = "Sets every listed counter to its count, as exported.")
+	@Operation(summary = "Import counts", description = "Sets every listed counter to its count, as exported.")
 	@ProblemResponses(ProblemType.INVALID_REQUEST)
-	@PostMapping(path = "/import", consumes = MediaType.APPLICATION_JSON_VALUE,
-			produces = MediaType.APPLICATION_JSON_VALUE)
+	@PostMapping(path = "/import", consumes = MediaType.APPLICATION_JSON_VALUE)
 	ResponseEntity<Imported> importCounts(@Valid @RequestBody Import body) {
 		body.counters().forEach(this.administration::setCount);
 		return noStore(new Imported(body.counters().size()));

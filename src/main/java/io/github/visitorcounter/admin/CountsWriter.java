@@ -1,14 +1,13 @@
 package io.github.visitorcounter.admin;
 
-import java.io.OutputStream;
 import java.time.Clock;
 
 import io.github.visitorcounter.counter.CounterRegistry;
+import io.github.visitorcounter.web.StreamedJson;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.stereotype.Component;
-import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 
 /**
  * Writes every counter's count as it walks the registry, a page at a time: a deployment
@@ -31,8 +30,8 @@ class CountsWriter {
 	}
 
 	/** {@code {"counters":[{"counter":"blog","count":12},…]}}, by name. */
-	StreamingResponseBody list() {
-		return (out) -> write(out, (generator) -> {
+	StreamedJson<AdminController.CounterList> list() {
+		return write((generator) -> {
 			generator.writeName("counters");
 			generator.writeStartArray();
 			this.registry.forEachCount((counter, count) -> {
@@ -50,8 +49,8 @@ class CountsWriter {
 	/**
 	 * {@code {"exportedAt":"…","counters":{"blog":12,…}}}, by name: what import reads.
 	 */
-	StreamingResponseBody export() {
-		return (out) -> write(out, (generator) -> {
+	StreamedJson<AdminController.Export> export() {
+		return write((generator) -> {
 			generator.writeName("exportedAt");
 			generator.writeString(this.clock.instant().toString());
 			generator.writeName("counters");
@@ -64,12 +63,14 @@ class CountsWriter {
 		});
 	}
 
-	private void write(OutputStream out, Fields fields) {
-		try (JsonGenerator generator = this.json.createGenerator(out)) {
-			generator.writeStartObject();
-			fields.writeTo(generator);
-			generator.writeEndObject();
-		}
+	private <T> StreamedJson<T> write(Fields fields) {
+		return new StreamedJson<>((out) -> {
+			try (JsonGenerator generator = this.json.createGenerator(out)) {
+				generator.writeStartObject();
+				fields.writeTo(generator);
+				generator.writeEndObject();
+			}
+		});
 	}
 
 	@FunctionalInterface

@@ -67,9 +67,9 @@ class BadgeController {
 				Clock.systemUTC());
 	}
 
-	@Operation(operationId = "readBadge", summary = "The count as an SVG badge",
+	@Operation(summary = "The count as an SVG badge",
 			description = "A shields-style badge; `Cache-Control: no-cache` with an `ETag`, so a matching "
-					+ "`If-None-Match` is answered with 304. The bare path is the counter `default`.")
+					+ "`If-None-Match` is answered with 304.")
 	@ApiResponse(responseCode = "200", description = "The badge",
 			content = @Content(mediaType = "image/svg+xml", schema = @Schema(type = "string")),
 			headers = {
@@ -77,13 +77,10 @@ class BadgeController {
 							schema = @Schema(type = "string", allowableValues = "no-cache")),
 					@Header(name = HttpHeaders.ETAG, required = true,
 							schema = @Schema(type = "string", pattern = ETAG)) })
-	@ApiResponse(responseCode = "304", description = "The badge is unchanged since the given ETag", headers = {
-			@Header(name = HttpHeaders.CACHE_CONTROL, required = true,
-					schema = @Schema(type = "string", allowableValues = "no-cache")),
-			@Header(name = HttpHeaders.ETAG, required = true, schema = @Schema(type = "string", pattern = ETAG)) })
+	@ApiResponse(responseCode = "304", description = "The badge is unchanged since the given ETag")
 	@ProblemResponses({ ProblemType.INVALID_REQUEST, ProblemType.RATE_LIMITED, ProblemType.STORAGE_UNAVAILABLE })
 	@GetMapping({ "/badge.svg", "/{counter}/badge.svg" })
-	ResponseEntity<String> badge(@PathVariable(required = false) @CounterName String counter,
+	ResponseEntity<String> readBadge(@PathVariable(required = false) @CounterName String counter,
 			@RequestParam(defaultValue = "visitors") @Pattern(regexp = Badge.LABEL,
 					message = "must be 1-40 printable characters") String label,
 			@RequestParam(defaultValue = "blue") @Pattern(regexp = Badge.COLOUR,

@@ -45,22 +45,19 @@ class LiveController {
 		this.changeFeed = changeFeed;
 	}
 
-	@Operation(operationId = "followCount", summary = "Follow a count live",
+	@Operation(summary = "Follow a count live",
 			description = "Server-sent events: the current count at once, then each change (coalesced to at most "
 					+ "one event per 250 ms); the event id is the count, so `Last-Event-ID` resumes. A comment line "
-					+ "every 15 s. The bare path is the counter `default`.")
+					+ "every 15 s.")
 	@ApiResponse(responseCode = "200", description = "The event stream",
 			content = @Content(mediaType = "text/event-stream", schema = @Schema(type = "string")),
-			headers = {
-					@Header(name = HttpHeaders.CACHE_CONTROL, required = true,
-							schema = @Schema(type = "string", allowableValues = "no-store")),
-					@Header(name = "X-Accel-Buffering", required = true,
-							description = "tells a reverse proxy not to buffer the stream",
-							schema = @Schema(type = "string", allowableValues = "no")) })
+			headers = @Header(name = "X-Accel-Buffering", required = true,
+					description = "tells a reverse proxy not to buffer the stream",
+					schema = @Schema(type = "string", allowableValues = "no")))
 	@ProblemResponses({ ProblemType.INVALID_REQUEST, ProblemType.TOO_MANY_CLIENT_STREAMS, ProblemType.TOO_MANY_STREAMS,
 			ProblemType.STORAGE_UNAVAILABLE })
 	@GetMapping({ "/stream", "/{counter}/stream" })
-	void stream(@PathVariable(required = false) @CounterName String counter,
+	void followCount(@PathVariable(required = false) @CounterName String counter,
 			@RequestHeader(name = "Last-Event-ID", required = false) String lastEventId, HttpServletRequest request,
 			HttpServletResponse response) throws IOException, ServletException {
 		if (HttpMethod.HEAD.matches(request.getMethod())) {

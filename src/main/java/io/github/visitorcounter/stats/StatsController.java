@@ -11,13 +11,10 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 
 import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.headers.Header;
-import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
 import org.springframework.http.CacheControl;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -43,16 +40,13 @@ class StatsController {
 		this.addressLimits = addressLimits;
 	}
 
-	@Operation(operationId = "readStats", summary = "Daily uniques of a counter",
+	@Operation(summary = "Daily uniques of a counter",
 			description = "Distinct visitors today, over the last 7 and 30 days (true unions of daily HyperLogLogs, "
-					+ "standard error 0.81%), and per day for the last `days` days, oldest first. "
-					+ "The bare path is the counter `default`.")
-	@ApiResponse(responseCode = "200", description = "The stats",
-			headers = @Header(name = HttpHeaders.CACHE_CONTROL, required = true,
-					schema = @Schema(type = "string", allowableValues = "no-store")))
+					+ "standard error 0.81%), and per day for the last `days` days, oldest first.")
+	@ApiResponse(responseCode = "200", description = "The stats")
 	@ProblemResponses({ ProblemType.INVALID_REQUEST, ProblemType.RATE_LIMITED, ProblemType.STORAGE_UNAVAILABLE })
 	@GetMapping(path = { "/stats", "/{counter}/stats" }, produces = MediaType.APPLICATION_JSON_VALUE)
-	ResponseEntity<StatsResponse> stats(@PathVariable(required = false) @CounterName String counter,
+	ResponseEntity<StatsResponse> readStats(@PathVariable(required = false) @CounterName String counter,
 			@RequestParam(defaultValue = "30") @Min(value = 1, message = "must be between 1 and 365") @Max(value = 365,
 					message = "must be between 1 and 365") int days,
 			HttpServletRequest request) {

@@ -37,7 +37,7 @@ import org.springframework.web.bind.annotation.RestController;
  * {@code default}.
  */
 @RestController
-@RequestMapping("/api/visitors")
+@RequestMapping(path = "/api/visitors", produces = MediaType.APPLICATION_JSON_VALUE)
 @Tag(name = "visitors", description = "Register visits and read counts")
 class VisitorController {
 
@@ -58,14 +58,11 @@ class VisitorController {
 		this.lastKnownCounts = lastKnownCounts;
 	}
 
-	@Operation(operationId = "registerVisit", summary = "Register a visit",
-			description = "Counts the visitor once per counter (or once per dedupe window). The bare path is the "
-					+ "counter named `default`. A repeated id, a crawler, a do-not-track visit (when respected), an "
+	@Operation(summary = "Register a visit",
+			description = "Counts the visitor once per counter (or once per dedupe window). A repeated id, a crawler, a do-not-track visit (when respected), an "
 					+ "excluded address or a client past its new-visitor cap gets the count with `newVisitor:false`.")
 	@ApiResponse(responseCode = "200", description = "The visit was registered (or deliberately not counted)",
 			headers = {
-					@Header(name = HttpHeaders.CACHE_CONTROL, required = true,
-							schema = @Schema(type = "string", allowableValues = "no-store")),
 					@Header(name = "RateLimit-Limit",
 							description = "requests allowed per window (with the rate limit on)",
 							schema = @Schema(type = "integer", minimum = "1")),
@@ -80,9 +77,8 @@ class VisitorController {
 											"resetting" })) })
 	@ProblemResponses({ ProblemType.INVALID_REQUEST, ProblemType.UNKNOWN_COUNTER, ProblemType.RATE_LIMITED,
 			ProblemType.STORAGE_UNAVAILABLE })
-	@PostMapping(path = { "", "/{counter}" }, consumes = MediaType.APPLICATION_JSON_VALUE,
-			produces = MediaType.APPLICATION_JSON_VALUE)
-	VisitResponse register(@PathVariable(required = false) String counter, @RequestBody VisitRequest request,
+	@PostMapping(path = { "", "/{counter}" }, consumes = MediaType.APPLICATION_JSON_VALUE)
+	VisitResponse registerVisit(@PathVariable(required = false) String counter, @RequestBody VisitRequest request,
 			HttpServletRequest httpRequest, HttpServletResponse httpResponse) {
 		requireValid(counter, request);
 		Registration registration = this.visitorCounter.register(CounterNames.orDefault(counter), request.visitorId(),
@@ -98,15 +94,14 @@ class VisitorController {
 		return new VisitResponse(registration.counter(), registration.count(), registration.newVisitor());
 	}
 
-	@Operation(operationId = "readCount", summary = "Read a count",
-			description = "The count of a counter (0 for one never hit; 404 for one this deployment does not serve). The bare path is the counter named "
-					+ "`default`. While Redis is down, the last count this instance saw, marked `stale`.")
-	@ApiResponse(responseCode = "200", description = "The count",
-			headers = @Header(name = HttpHeaders.CACHE_CONTROL, required = true,
-					schema = @Schema(type = "string", allowableValues = "no-store")))
+	@Operation(summary = "Read a count",
+			description = "The count of a counter (0 for one never hit; 404 for one this deployment does not serve). "
+					+ "While Redis is down, the last count this instance saw, marked `stale`.")
+	@ApiResponse(responseCode = "200", description = "The count")
 	@ProblemResponses({ ProblemType.INVALID_REQUEST, ProblemType.UNKNOWN_COUNTER, ProblemType.STORAGE_UNAVAILABLE })
-	@GetMapping(path = { "", "/{counter}" }, produces = MediaType.APPLICATION_JSON_VALUE)
-	CountResponse count(@PathVariable(required = false) @CounterName String counter, HttpServletResponse httpResponse) {
+	@GetMapping({ "", "/{counter}" })
+	CountResponse readCount(@PathVariable(required = false) @CounterName String counter,
+			HttpServletResponse httpResponse) {
 		String name = CounterNames.orDefault(counter);
 		CountResponse response;
 		try {

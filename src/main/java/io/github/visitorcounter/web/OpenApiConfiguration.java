@@ -36,10 +36,12 @@ import io.swagger.v3.oas.models.security.SecurityScheme;
 import io.swagger.v3.oas.models.servers.Server;
 import org.springdoc.core.customizers.OpenApiCustomizer;
 import org.springdoc.core.customizers.OperationCustomizer;
+import org.springdoc.core.utils.SpringDocUtils;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.http.CacheControl;
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.method.HandlerMethod;
 
@@ -60,6 +62,16 @@ class OpenApiConfiguration {
 
 	private static final String COUNTER_IN_PATH = "{counter}";
 
+	/** Where every route also has a bare path, for the counter named {@code default}. */
+	private static final String ROUTES_WITH_BARE_PATH = "/api/visitors";
+
+	private static final List<String> NOT_MODIFIED_HEADERS = List.of(HttpHeaders.CACHE_CONTROL, HttpHeaders.ETAG);
+
+	static {
+		// A streamed body is described as what it streams.
+		SpringDocUtils.getConfig().addResponseWrapperToIgnore(StreamedJson.class);
+	}
+
 	@Bean
 	OpenAPI visitorCounterApi() {
 		return new OpenAPI()
@@ -75,7 +87,7 @@ class OpenApiConfiguration {
 						.description("VISITORS_ADMIN_TOKEN")));
 	}
 
-	/** Carries the problems a handler declares to {@link #problemResponses()}. */
+	/** Carries the problems a handler declares to {@link #responses()}. */
 	@Bean
 	OperationCustomizer declaredProblems() {
 		return (operation, handler) -> {
@@ -84,8 +96,12 @@ class OpenApiConfiguration {
 		};
 	}
 
+	/**
+	 * What every operation answers beyond what its handler declares: the problems, the
+	 * caching headers of a success and of a 304.
+	 */
 	@Bean
-	OpenApiCustomizer problemResponses() {
+	OpenApiCustomizer responses() {
 		return (openApi) -> {
 			Components components = openApi.getComponents();
 			components.addSchemas(PROBLEM, problemSchema(
@@ -100,7 +116,8 @@ class OpenApiConfiguration {
 								ResponseHeader.CONTENT_DISPOSITION.reference(false));
 				}
 				nameOperation(path, operation);
-				withoutBodyOnNotModified(operation.getResponses());
+				noStoreUnlessDeclared(operation.getResponses().get("200"));
+				describeNotModified(operation.getResponses());
 			}));
 		};
 	}
@@ -215,19 +232,50 @@ class OpenApiConfiguration {
 	}
 
 	/**
-	 * Gives the bare-path variant of a route (the {@code default} counter) an id of its
-	 * own, instead of springdoc's numbered duplicate.
+	 * An operation's id is its handler method's name, and the bare-path variant of a
+	 * route (the {@code default} counter) gets an id of its own, instead of springdoc's
+	 * numbered duplicate; both variants say what the bare path is.
 	 */
 	private static void nameOperation(String path, Operation operation) {
 		String id = operation.getOperationId().replaceFirst("_\\d+$", "");
-		boolean bareVariant = !path.contains(COUNTER_IN_PATH) && path.startsWith("/api/visitors");
-		operation.setOperationId(bareVariant ? id + "OfDefault" : id);
+		if (!path.startsWith(ROUTES_WITH_BARE_PATH)) {
+			operation.setOperationId(id);
+			return;
+		}
+		operation.setOperationId(path.contains(COUNTER_IN_PATH) ? id : id + "OfDefault");
+		operation.setDescription(operation.getDescription() + " The bare path is the counter named `default`.");
 	}
 
-	private static void withoutBodyOnNotModified(ApiResponses responses) {
+	/**
+	 * No answer of the API may be cached: it is a visitor's registration or a count of
+	 * now. Every success sends {@code Cache-Control: no-store} unless its operation
+	 * declares a policy of its own (the badge's {@code no-cache}): declared here once
+	 * rather than on each operation, and checked on every response by the contract tests.
+	 */
+	private static void noStoreUnlessDeclared(ApiResponse ok) {
+		if (ok != null && (ok.getHeaders() == null || !ok.getHeaders().containsKey(HttpHeaders.CACHE_CONTROL))) {
+			ok.addHeaderObject(HttpHeaders.CACHE_CONTROL,
+					new Header().required(true)
+						.style(Header.StyleEnum.SIMPLE)
+						.schema(new StringSchema()._enum(List.of(CacheControl.noStore().getHeaderValue()))));
+		}
+	}
+
+	/**
+	 * A 304 has no body, and sends the caching headers that its 200 would have sent (RFC
+	 * 9110, 15.4.5): declared on the 200 alone.
+	 */
+	private static void describeNotModified(ApiResponses responses) {
 		ApiResponse notModified = responses.get("304");
-		if (notModified != null) {
-			notModified.setContent(null);
+		if (notModified == null) {
+			return;
+		}
+		notModified.setContent(null);
+		ApiResponse ok = responses.get("200");
+		if (ok != null && ok.getHeaders() != null) {
+			NOT_MODIFIED_HEADERS.stream()
+				.filter(ok.getHeaders()::containsKey)
+				.forEach((name) -> notModified.addHeaderObject(name, ok.getHeaders().get(name)));
 		}
 	}
 

@@ -1,6 +1,7 @@
 package io.github.visitorcounter.web;
 
 import java.net.URI;
+import java.util.Locale;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
@@ -12,49 +13,42 @@ import org.springframework.http.ProblemDetail;
  */
 public enum ProblemType {
 
-	INVALID_REQUEST("invalid-request", "Invalid request", HttpStatus.BAD_REQUEST, "The request is invalid."),
+	// Each with its status, the detail it answers with unless told another, and its title
+	// where that is not its name.
 
-	MALFORMED_BODY("malformed-body", "Malformed request body", HttpStatus.BAD_REQUEST,
+	INVALID_REQUEST(400, "The request is invalid."),
+
+	MALFORMED_BODY(400, "Malformed request body",
 			"The request body must be a JSON object such as {\"visitorId\":\"...\"}."),
 
-	ORIGIN_NOT_ALLOWED("origin-not-allowed", "Origin not allowed", HttpStatus.FORBIDDEN,
+	ORIGIN_NOT_ALLOWED(403,
 			"This origin is not allowed to call the API. The server lists allowed origins in VISITORS_ALLOWED_ORIGINS."),
 
-	NOT_FOUND("not-found", "Not found", HttpStatus.NOT_FOUND, "There is nothing at this path."),
+	NOT_FOUND(404, "There is nothing at this path."),
 
-	UNKNOWN_COUNTER("unknown-counter", "Unknown counter", HttpStatus.NOT_FOUND,
-			"This deployment serves no counter of that name."),
+	UNKNOWN_COUNTER(404, "This deployment serves no counter of that name."),
 
-	METHOD_NOT_ALLOWED("method-not-allowed", "Method not allowed", HttpStatus.METHOD_NOT_ALLOWED,
-			"This path does not support the method; the Allow header lists those it does."),
+	METHOD_NOT_ALLOWED(405, "This path does not support the method; the Allow header lists those it does."),
 
-	NOT_ACCEPTABLE("not-acceptable", "Not acceptable", HttpStatus.NOT_ACCEPTABLE,
-			"The API answers with application/json only."),
+	NOT_ACCEPTABLE(406, "The API answers with application/json only."),
 
-	RATE_LIMITED("rate-limited", "Too many requests", HttpStatus.TOO_MANY_REQUESTS,
+	RATE_LIMITED(429, "Too many requests",
 			"Too many requests from this address. Retry after the time in the Retry-After header."),
 
-	TOO_MANY_CLIENT_STREAMS("too-many-client-streams", "Too many streams from this address",
-			HttpStatus.TOO_MANY_REQUESTS,
+	TOO_MANY_CLIENT_STREAMS(429, "Too many streams from this address",
 			"This address has as many live streams open as it may. Close one, or retry later."),
 
-	TOO_MANY_STREAMS("too-many-streams", "Too many streams", HttpStatus.SERVICE_UNAVAILABLE,
-			"This server has as many live streams open as it serves. Try again shortly."),
+	TOO_MANY_STREAMS(503, "This server has as many live streams open as it serves. Try again shortly."),
 
-	UNAUTHORIZED("unauthorized", "Unauthorized", HttpStatus.UNAUTHORIZED,
-			"A valid token is required: send it as Authorization: Bearer <token>."),
+	UNAUTHORIZED(401, "A valid token is required: send it as Authorization: Bearer <token>."),
 
-	PAYLOAD_TOO_LARGE("payload-too-large", "Payload too large", HttpStatus.CONTENT_TOO_LARGE,
-			"The request body must not exceed 4096 bytes."),
+	PAYLOAD_TOO_LARGE(413, "The request body must not exceed 4096 bytes."),
 
-	UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", "Unsupported media type", HttpStatus.UNSUPPORTED_MEDIA_TYPE,
-			"Send the request body as application/json."),
+	UNSUPPORTED_MEDIA_TYPE(415, "Send the request body as application/json."),
 
-	STORAGE_UNAVAILABLE("storage-unavailable", "Storage unavailable", HttpStatus.SERVICE_UNAVAILABLE,
-			"The counter store is unavailable. Try again shortly."),
+	STORAGE_UNAVAILABLE(503, "The counter store is unavailable. Try again shortly."),
 
-	INTERNAL_ERROR("internal-error", "Internal error", HttpStatus.INTERNAL_SERVER_ERROR,
-			"An unexpected error occurred.");
+	INTERNAL_ERROR(500, "An unexpected error occurred.");
 
 	private static final String TYPE_PREFIX = "urn:visitor-counter:problem:";
 
@@ -68,11 +62,21 @@ public enum ProblemType {
 
 	private final String detail;
 
-	ProblemType(String slug, String title, HttpStatus status, String detail) {
-		this.slug = slug;
-		this.type = URI.create(TYPE_PREFIX + slug);
-		this.title = title;
-		this.status = status;
+	ProblemType(int status, String detail) {
+		this(status, null, detail);
+	}
+
+	/**
+	 * The type's last segment is the constant's name in kebab case, and the title, unless
+	 * given, the name as words: renaming a constant changes the API, which the committed
+	 * OpenAPI document and README's error table catch.
+	 */
+	ProblemType(int status, String title, String detail) {
+		this.slug = name().toLowerCase(Locale.ROOT).replace('_', '-');
+		this.type = URI.create(TYPE_PREFIX + this.slug);
+		this.title = (title != null) ? title
+				: Character.toUpperCase(this.slug.charAt(0)) + this.slug.substring(1).replace('-', ' ');
+		this.status = HttpStatus.valueOf(status);
 		this.detail = detail;
 	}
 
