@@ -5,11 +5,9 @@ import java.util.Map;
 
 import io.github.visitorcounter.counter.CounterName;
 import io.github.visitorcounter.counter.CounterNames;
-import io.github.visitorcounter.counter.CounterStore;
 import io.github.visitorcounter.privacy.Client;
 import io.github.visitorcounter.visitor.VisitorCounter.Registration;
 import io.github.visitorcounter.web.InvalidRequestException;
-import io.github.visitorcounter.web.ProblemException;
 import io.github.visitorcounter.web.ProblemResponses;
 import io.github.visitorcounter.web.ProblemType;
 import io.github.visitorcounter.web.VisitHeaders;
@@ -21,7 +19,6 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
-import org.springframework.dao.DataAccessException;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -48,14 +45,11 @@ class VisitorController {
 
 	private final VisitorCounter visitorCounter;
 
-	private final CounterStore counterStore;
+	private final CountReads counts;
 
-	private final LastKnownCounts lastKnownCounts;
-
-	VisitorController(VisitorCounter visitorCounter, CounterStore counterStore, LastKnownCounts lastKnownCounts) {
+	VisitorController(VisitorCounter visitorCounter, CountReads counts) {
 		this.visitorCounter = visitorCounter;
-		this.counterStore = counterStore;
-		this.lastKnownCounts = lastKnownCounts;
+		this.counts = counts;
 	}
 
 	@Operation(summary = "Register a visit",
@@ -83,7 +77,7 @@ class VisitorController {
 		requireValid(counter, request);
 		Registration registration = this.visitorCounter.register(CounterNames.orDefault(counter), request.visitorId(),
 				Client.of(httpRequest));
-		this.lastKnownCounts.remember(registration.counter(), registration.count());
+		this.counts.remember(registration.counter(), registration.count());
 		httpResponse.setHeader(HttpHeaders.CACHE_CONTROL, NO_STORE);
 		if (registration.rateLimit() != null) {
 			registration.rateLimit().writeTo(httpResponse::setHeader);
@@ -102,20 +96,7 @@ class VisitorController {
 	@GetMapping({ "", "/{counter}" })
 	CountResponse readCount(@PathVariable(required = false) @CounterName String counter,
 			HttpServletResponse httpResponse) {
-		String name = CounterNames.orDefault(counter);
-		CountResponse response;
-		try {
-			long count = this.counterStore.servedCount(name)
-				.orElseThrow(() -> new ProblemException(ProblemType.UNKNOWN_COUNTER));
-			this.lastKnownCounts.remember(name, count);
-			response = new CountResponse(name, count);
-		}
-		catch (DataAccessException ex) {
-			// Redis is unavailable: a recent count, marked stale, beats an error on the
-			// page.
-			long lastKnown = this.lastKnownCounts.recall(name).orElseThrow(() -> ex);
-			response = new CountResponse(name, lastKnown, true);
-		}
+		CountResponse response = this.counts.read(CounterNames.orDefault(counter));
 		httpResponse.setHeader(HttpHeaders.CACHE_CONTROL, NO_STORE);
 		return response;
 	}

@@ -33,7 +33,7 @@ import static org.mockito.BDDMockito.then;
 import static org.mockito.Mockito.verifyNoInteractions;
 
 @WebMvcTest(VisitorController.class)
-@Import(LastKnownCounts.class)
+@Import({ LastKnownCounts.class, CountReads.class })
 class VisitorControllerTests {
 
 	private static final String VISITOR_ID = "0b6f3c1e-8a4d-4c55-9a0e-1f2e3d4c5b6a";
