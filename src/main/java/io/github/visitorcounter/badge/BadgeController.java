@@ -79,7 +79,7 @@ class BadgeController {
 							schema = @Schema(type = "string", pattern = ETAG)) })
 	@ApiResponse(responseCode = "304", description = "The badge is unchanged since the given ETag")
 	@ProblemResponses({ ProblemType.INVALID_REQUEST, ProblemType.RATE_LIMITED, ProblemType.STORAGE_UNAVAILABLE })
-	@GetMapping({ "/badge.svg", "/{counter}/badge.svg" })
+	@GetMapping(path = { "/badge.svg", "/{counter}/badge.svg" }, produces = "image/svg+xml")
 	ResponseEntity<String> readBadge(@PathVariable(required = false) @CounterName String counter,
 			@RequestParam(defaultValue = "visitors") @Pattern(regexp = Badge.LABEL,
 					message = "must be 1-40 printable characters") String label,

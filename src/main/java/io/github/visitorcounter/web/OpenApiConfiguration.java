@@ -174,6 +174,7 @@ class OpenApiConfiguration {
 		types.add(ProblemType.PAYLOAD_TOO_LARGE);
 		types.add(ProblemType.INTERNAL_ERROR);
 		if (operation.getRequestBody() != null) {
+			types.add(ProblemType.REQUEST_TIMEOUT);
 			types.add(ProblemType.MALFORMED_BODY);
 			types.add(ProblemType.UNSUPPORTED_MEDIA_TYPE);
 		}

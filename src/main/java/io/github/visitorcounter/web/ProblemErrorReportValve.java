@@ -11,14 +11,18 @@ import org.apache.catalina.valves.ErrorReportValve;
 import org.apache.coyote.ActionCode;
 
 /**
- * Tomcat's own error responses (a request it cannot parse, a header too large, a bad URI)
- * in the same problem format as the API's, instead of Tomcat's HTML page.
+ * Tomcat's own error responses (a request it cannot parse, a header too large, a bad
+ * URI), and any other error answered without a body, in the same problem format as the
+ * API's, instead of Tomcat's HTML page or nothing.
  */
 class ProblemErrorReportValve extends ErrorReportValve {
 
 	@Override
 	protected void report(Request request, Response response, Throwable throwable) {
-		if (response.getStatus() < 400 || response.getContentWritten() > 0 || !response.setErrorReported()) {
+		// Also an error status set without a body (Spring Boot's 406 for a welcome page
+		// asked for as anything but HTML), not only one sent as an error.
+		if (response.getStatus() < 400 || response.getContentWritten() > 0
+				|| (response.isError() && !response.setErrorReported())) {
 			return;
 		}
 		if (response.getStatus() == HttpServletResponse.SC_NOT_IMPLEMENTED
@@ -36,6 +40,7 @@ class ProblemErrorReportValve extends ErrorReportValve {
 				+ "\",\"status\":" + status + ",\"detail\":\"" + type.problem().getDetail().replace("\"", "\\\"")
 				+ "\"}";
 		try {
+			response.getCoyoteResponse().setContentLength(-1);
 			response.setContentType("application/problem+json");
 			response.setCharacterEncoding("UTF-8");
 			Writer writer = response.getReporter();

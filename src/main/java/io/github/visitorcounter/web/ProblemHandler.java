@@ -10,19 +10,23 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.beans.TypeMismatchException;
 import org.springframework.context.MessageSourceResolvable;
 import org.springframework.dao.DataAccessException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.util.ClassUtils;
 import org.springframework.validation.FieldError;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 /**
@@ -95,11 +99,21 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 	@Override
 	protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex,
 			HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-		if (causedByPayloadTooLarge(ex)) {
-			return handleExceptionInternal(ex, ProblemType.PAYLOAD_TOO_LARGE.problem(), headers,
-					ProblemType.PAYLOAD_TOO_LARGE.status(), request);
-		}
 		return handleExceptionInternal(ex, ProblemType.MALFORMED_BODY.problem(), headers, status, request);
+	}
+
+	@Override
+	protected ResponseEntity<Object> handleTypeMismatch(TypeMismatchException ex, HttpHeaders headers,
+			HttpStatusCode status, WebRequest request) {
+		String field = (ex instanceof MethodArgumentTypeMismatchException mismatch) ? mismatch.getName()
+				: ex.getPropertyName();
+		Class<?> type = (ex.getRequiredType() != null) ? ClassUtils.resolvePrimitiveIfNecessary(ex.getRequiredType())
+				: Object.class;
+		String message = Number.class.isAssignableFrom(type) ? "must be a number in plain decimal digits"
+				: "has the wrong type";
+		ProblemDetail problem = (field != null) ? invalidRequest(List.of(Map.of("field", field, "message", message)))
+				: ProblemType.INVALID_REQUEST.problem();
+		return handleExceptionInternal(ex, problem, headers, status, request);
 	}
 
 	@Override
@@ -136,7 +150,10 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 		if (problem.getType() == null || "about:blank".equals(problem.getType().toString())) {
 			ProblemType.forStatus(statusCode.value()).describe(problem);
 		}
-		return super.handleExceptionInternal(ex, problem, headers, statusCode, request);
+		HttpHeaders problemHeaders = new HttpHeaders();
+		problemHeaders.putAll(headers);
+		problemHeaders.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+		return super.handleExceptionInternal(ex, problem, problemHeaders, statusCode, request);
 	}
 
 	private static ProblemDetail invalidRequest(List<Map<String, String>> errors) {
@@ -153,17 +170,15 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 		return Map.of("field", field, "message", (message != null) ? message : "is invalid");
 	}
 
-	private static boolean causedByPayloadTooLarge(Throwable ex) {
-		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
-			if (cause instanceof PayloadTooLargeException) {
-				return true;
-			}
-		}
-		return false;
-	}
-
+	/**
+	 * With its content type set: what the client accepts (or the unparsable
+	 * {@code Accept} that caused the error) must not leave the answer without its body.
+	 */
 	private static ResponseEntity<ProblemDetail> respond(ProblemDetail problem, HttpHeaders headers) {
-		return ResponseEntity.status(problem.getStatus()).headers(headers).body(problem);
+		return ResponseEntity.status(problem.getStatus())
+			.headers(headers)
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.body(problem);
 	}
 
 }

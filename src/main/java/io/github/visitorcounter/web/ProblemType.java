@@ -42,6 +42,8 @@ public enum ProblemType {
 
 	UNAUTHORIZED(401, "A valid token is required: send it as Authorization: Bearer <token>."),
 
+	REQUEST_TIMEOUT(408, "The request took too long to arrive. Send its headers and its body without pausing."),
+
 	PAYLOAD_TOO_LARGE(413, "The request body must not exceed 4096 bytes."),
 
 	UNSUPPORTED_MEDIA_TYPE(415, "Send the request body as application/json."),

@@ -2,6 +2,8 @@ package io.github.visitorcounter.web;
 
 import java.io.IOException;
 
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -37,9 +39,57 @@ class RequestLogging extends OncePerRequestFilter {
 			chain.doFilter(request, response);
 		}
 		finally {
-			logger.debug(request.getMethod() + " " + printable(request.getRequestURI()) + " " + response.getStatus()
-					+ " " + (System.nanoTime() - started) / 1_000_000 + "ms");
+			if (request.isAsyncStarted()) {
+				// Answered later (a body still arriving, a stream): logged when it is.
+				request.getAsyncContext().addListener(new LogWhenComplete(request, response, started));
+			}
+			else {
+				log(request, response, started);
+			}
 		}
+	}
+
+	private static void log(HttpServletRequest request, HttpServletResponse response, long started) {
+		logger.debug(request.getMethod() + " " + printable(request.getRequestURI()) + " " + response.getStatus() + " "
+				+ (System.nanoTime() - started) / 1_000_000 + "ms");
+	}
+
+	/**
+	 * Logs an asynchronous request once it completes, however often it went async on the
+	 * way (a body read, then a stream): each new start clears the listeners.
+	 */
+	private static final class LogWhenComplete implements AsyncListener {
+
+		private final HttpServletRequest request;
+
+		private final HttpServletResponse response;
+
+		private final long started;
+
+		LogWhenComplete(HttpServletRequest request, HttpServletResponse response, long started) {
+			this.request = request;
+			this.response = response;
+			this.started = started;
+		}
+
+		@Override
+		public void onComplete(AsyncEvent event) {
+			log(this.request, this.response, this.started);
+		}
+
+		@Override
+		public void onStartAsync(AsyncEvent event) {
+			event.getAsyncContext().addListener(this);
+		}
+
+		@Override
+		public void onTimeout(AsyncEvent event) {
+		}
+
+		@Override
+		public void onError(AsyncEvent event) {
+		}
+
 	}
 
 	// The raw URI is still percent-encoded, but a log line must never carry a control

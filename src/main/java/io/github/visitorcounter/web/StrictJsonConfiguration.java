@@ -1,6 +1,9 @@
 package io.github.visitorcounter.web;
 
+import java.util.List;
+
 import tools.jackson.core.StreamReadFeature;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.cfg.CoercionAction;
 import tools.jackson.databind.cfg.CoercionInputShape;
 import tools.jackson.databind.type.LogicalType;
@@ -8,22 +11,80 @@ import tools.jackson.databind.type.LogicalType;
 import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.MediaType;
+import org.springframework.http.converter.HttpMessageConverter;
+import org.springframework.http.converter.HttpMessageConverters;
+import org.springframework.web.HttpMediaTypeNotAcceptableException;
+import org.springframework.web.accept.ContentNegotiationStrategy;
+import org.springframework.web.accept.HeaderContentNegotiationStrategy;
+import org.springframework.web.context.request.NativeWebRequest;
+import org.springframework.web.servlet.config.annotation.ContentNegotiationConfigurer;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 /**
- * Reads request bodies strictly: a duplicated key or a number where a string belongs is a
- * malformed request, not something to guess at ({"visitorId":1234567890123456789} must
- * not become a valid id).
+ * Reads request bodies strictly: a duplicated key, a number where a string belongs, or a
+ * string, fraction or boolean where a whole number belongs is a malformed request, not
+ * something to guess at ({"visitorId":1234567890123456789} must not become a valid id,
+ * nor {"count":12.9} a count of 12). And answers in JSON only, whatever {@code Accept}
+ * says: the YAML and XML converters that springdoc's dependencies bring in are removed,
+ * and JSON is written in UTF-8 whatever charset {@code Accept} names.
  */
 @Configuration(proxyBeanMethods = false)
-class StrictJsonConfiguration {
+class StrictJsonConfiguration implements WebMvcConfigurer {
 
 	@Bean
 	JsonMapperBuilderCustomizer strictJsonInput() {
 		return (builder) -> builder.enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+			.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
 			.withCoercionConfig(LogicalType.Textual,
 					(strings) -> strings.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
 						.setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
-						.setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail));
+						.setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
+			.withCoercionConfig(LogicalType.Integer,
+					(integers) -> integers.setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+						.setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+						.setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail)
+						.setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail));
+	}
+
+	@Override
+	public void configureMessageConverters(HttpMessageConverters.ServerBuilder builder) {
+		builder.configureMessageConvertersList(
+				(converters) -> converters.removeIf(StrictJsonConfiguration::writesAnotherStructuredFormat));
+	}
+
+	@Override
+	public void configureContentNegotiation(ContentNegotiationConfigurer configurer) {
+		configurer.strategies(List.of(new AcceptedTypesWithoutParameters()));
+	}
+
+	private static boolean writesAnotherStructuredFormat(HttpMessageConverter<?> converter) {
+		return converter.getSupportedMediaTypes().stream().map(MediaType::getSubtype).anyMatch((subtype) -> {
+			String format = subtype.substring(subtype.lastIndexOf('+') + 1);
+			return format.equals("xml") || format.endsWith("yaml") || format.equals("cbor") || format.endsWith("smile");
+		});
+	}
+
+	/**
+	 * The types {@code Accept} names, with their quality but no other parameter. Spring
+	 * MVC answers in the most specific type a client accepts, its parameters included,
+	 * and only when it writes the answer, after the handler ran: a charset the JSON
+	 * writer cannot produce (ISO-8859-1, UTF-16 with its byte order mark, ...) was a 500
+	 * after the visit had been counted, and others an answer in UTF-32 or ASCII. JSON is
+	 * UTF-8 (RFC 8259).
+	 */
+	static final class AcceptedTypesWithoutParameters implements ContentNegotiationStrategy {
+
+		private final ContentNegotiationStrategy header = new HeaderContentNegotiationStrategy();
+
+		@Override
+		public List<MediaType> resolveMediaTypes(NativeWebRequest request) throws HttpMediaTypeNotAcceptableException {
+			return this.header.resolveMediaTypes(request)
+				.stream()
+				.map((type) -> new MediaType(type.getType(), type.getSubtype()).copyQualityValue(type))
+				.toList();
+		}
+
 	}
 
 }

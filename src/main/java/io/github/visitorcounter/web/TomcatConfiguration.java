@@ -4,6 +4,7 @@ import org.apache.catalina.Host;
 import org.apache.catalina.Valve;
 import org.apache.catalina.core.StandardHost;
 import org.apache.catalina.valves.ErrorReportValve;
+import org.apache.coyote.http11.AbstractHttp11Protocol;
 
 import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
@@ -11,14 +12,35 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 
 /**
- * Replaces Tomcat's HTML error report with {@link ProblemErrorReportValve}. Ordered last,
- * so that it also replaces the valve Spring Boot installs.
+ * Tomcat for a public endpoint: {@link RequestHeadersDeadlineProtocol} bounds the time a
+ * client may take to send its headers; {@link MalformedUriValve} refuses broken URIs and
+ * query strings on every route, {@link AcceptHeaderValve} a broken {@code Accept};
+ * {@link UnreadBodyValve} never waits for a body nobody reads; and
+ * {@link ProblemErrorReportValve} replaces Tomcat's HTML error report. Ordered last, so
+ * that it also replaces the valve Spring Boot installs.
  */
 @Configuration(proxyBeanMethods = false)
 class TomcatConfiguration implements WebServerFactoryCustomizer<TomcatServletWebServerFactory>, Ordered {
 
+	private final SlowClientProperties slowClients;
+
+	TomcatConfiguration(SlowClientProperties slowClients) {
+		this.slowClients = slowClients;
+	}
+
 	@Override
 	public void customize(TomcatServletWebServerFactory factory) {
+		factory.setProtocol(RequestHeadersDeadlineProtocol.class.getName());
+		factory.addProtocolHandlerCustomizers((protocol) -> {
+			if (protocol instanceof RequestHeadersDeadlineProtocol deadline) {
+				deadline.setRequestHeadersTimeout((int) this.slowClients.requestReadTimeout().toMillis());
+			}
+			if (protocol instanceof AbstractHttp11Protocol<?> http) {
+				// A client that asks before sending its body is answered at once: the
+				// body is read without a thread waiting for it, so nothing else would.
+				http.setContinueResponseTiming("immediately");
+			}
+		});
 		factory.addContextCustomizers((context) -> {
 			Host host = (Host) context.getParent();
 			for (Valve valve : host.getPipeline().getValves()) {
@@ -26,7 +48,11 @@ class TomcatConfiguration implements WebServerFactoryCustomizer<TomcatServletWeb
 					host.getPipeline().removeValve(valve);
 				}
 			}
+			// In this order: the error report valve renders what the others refuse.
 			host.getPipeline().addValve(new ProblemErrorReportValve());
+			host.getPipeline().addValve(new MalformedUriValve());
+			host.getPipeline().addValve(new AcceptHeaderValve());
+			host.getPipeline().addValve(new UnreadBodyValve());
 			((StandardHost) host).setErrorReportValveClass(ProblemErrorReportValve.class.getName());
 		});
 	}

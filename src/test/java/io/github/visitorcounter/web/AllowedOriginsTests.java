@@ -1,10 +1,16 @@
 package io.github.visitorcounter.web;
 
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.UUID;
 
 import io.github.visitorcounter.testing.ApiTestSupport;
+import io.github.visitorcounter.testing.RawHttp;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.test.context.SpringBootTest;
@@ -48,6 +54,31 @@ class AllowedOriginsTests extends ApiTestSupport {
 		assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
 		assertThat(response.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
 		assertThat(response.body()).contains("urn:visitor-counter:problem:origin-not-allowed");
+		assertThat(this.redis.keys("*")).isEmpty();
+	}
+
+	/**
+	 * Refused before its body arrived, which is then not waited for: the answer is
+	 * complete all the same, to its last chunk, before the connection is closed.
+	 */
+	@Test
+	void refusesAPostFromAnotherOriginWhoseBodyComesLateWithACompleteAnswer() throws Exception {
+		String body = visit(UUID.randomUUID().toString());
+		try (Socket socket = new Socket()) {
+			socket.connect(new InetSocketAddress("127.0.0.1", this.port));
+			OutputStream out = socket.getOutputStream();
+			out.write(("POST /api/visitors HTTP/1.1\r\nHost: localhost\r\nUser-Agent: test/1.0\r\nOrigin: " + FOREIGN
+					+ "\r\nContent-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n")
+				.getBytes(StandardCharsets.ISO_8859_1));
+			out.flush();
+			Thread.sleep(300);
+			RawHttp.Response response = RawHttp.exchange(socket, body.getBytes(StandardCharsets.ISO_8859_1),
+					Duration.ofSeconds(5));
+			assertThat(response.status()).isEqualTo(403);
+			assertThat(response.timedOut()).isFalse();
+			assertThat(response.text()).contains("urn:visitor-counter:problem:origin-not-allowed")
+				.endsWith("}\r\n0\r\n\r\n");
+		}
 		assertThat(this.redis.keys("*")).isEmpty();
 	}
 

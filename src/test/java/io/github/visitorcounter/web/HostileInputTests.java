@@ -87,6 +87,7 @@ class HostileInputTests extends ApiTestSupport {
 		badHeaders(corpus);
 		badMethods(corpus);
 		traversals(corpus);
+		badPathParameters(corpus);
 		oversized(corpus);
 		return corpus;
 	}
@@ -228,6 +229,29 @@ class HostileInputTests extends ApiTestSupport {
 				"/WEB-INF/web.xml", "/META-INF/MANIFEST.MF", "/actuator/../actuator/env", "/api/visitors/.%00",
 				"/api/visitors/%252e%252e", "/..;/..;/etc/passwd", "/static/..%5c..%5cetc%5cpasswd")) {
 			corpus.add(new Hostile("traversal " + path, request("GET " + path + " HTTP/1.1"), true));
+		}
+	}
+
+	/**
+	 * Path parameters, which Tomcat strips from a segment before it checks the path, with
+	 * broken escapes or bytes that are not UTF-8; a path that is no URI reference; and
+	 * the home page asked for as anything but HTML, which Spring Boot refuses without a
+	 * body.
+	 */
+	private static void badPathParameters(List<Hostile> corpus) {
+		for (String route : List.of("GET /api/visitors", "GET /api/visitors/blog", "GET /api/visitors/blog/stats",
+				"GET /api/visitors/blog/badge.svg", "GET /actuator/health", "GET /index.html", "GET /v3/api-docs")) {
+			for (String parameter : List.of(";%", ";a=%zz", ";a=%c3%28", ";%ff%fe", ";jsessionid=%2")) {
+				corpus.add(new Hostile("path parameter " + route + parameter, request(route + parameter + " HTTP/1.1"),
+						false));
+			}
+		}
+		corpus.add(new Hostile("POST with a broken path parameter",
+				post("/api/visitors/blog;a=%zz", "application/json", json(GOOD_ID)), false));
+		corpus.add(new Hostile("a path that reads as a host", request("GET // HTTP/1.1"), false));
+		for (String accept : List.of("application/json", "text/plain", "image/png")) {
+			corpus.add(new Hostile("the home page as " + accept, request("GET / HTTP/1.1", "Accept: " + accept, null),
+					false));
 		}
 	}
 

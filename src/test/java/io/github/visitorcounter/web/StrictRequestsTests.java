@@ -1,0 +1,154 @@
+package io.github.visitorcounter.web;
+
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import java.nio.charset.Charset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import io.github.visitorcounter.testing.ApiClient;
+import io.github.visitorcounter.testing.ApiTestSupport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Where the server was lenient: numbers in queries, repeated and empty parameters, counts
+ * that are not whole JSON numbers, and representations other than JSON. Each is a 400 (or
+ * a 406) problem now, never a guess.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = { "visitors.admin-token=strict-test-admin-token", "visitors.read-limit.enabled=false",
+				"visitors.rate-limit.enabled=false", "visitors.new-visitor-cap.enabled=false" })
+class StrictRequestsTests extends ApiTestSupport {
+
+	private static final String[] ADMIN = { "Authorization", "Bearer strict-test-admin-token" };
+
+	@ParameterizedTest
+	@ValueSource(strings = { "+5", "-5", "05", "%205", "5%20", "5.0", "0x5", "1e1", "5,6", "%D9%A5", "%EF%BC%95",
+			"99999999999", "five" })
+	void takesDaysAsPlainDecimalDigitsOnly(String days) {
+		HttpResponse<String> response = this.api.get("/api/visitors/blog/stats?days=" + days);
+		assertInvalid(response, "days", "must be a number in plain decimal digits");
+	}
+
+	@Test
+	void stillTakesPlainDays() {
+		assertThat(this.api.get("/api/visitors/blog/stats?days=7").statusCode()).isEqualTo(200);
+		assertThat(this.api.get("/api/visitors/blog/stats").statusCode()).isEqualTo(200);
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "/api/visitors/blog/stats?days=5&days=6", "/api/visitors/blog/stats?days=5&days=5",
+			"/api/visitors/blog/badge.svg?label=a&label=b", "/api/visitors/blog/badge.svg?color=red&color=blue" })
+	void refusesASingleValuedParameterGivenTwice(String path) {
+		String parameter = path.substring(path.indexOf('?') + 1, path.indexOf('='));
+		assertInvalid(this.api.get(path), parameter, "must be given once");
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "/api/visitors/blog/badge.svg?label=", "/api/visitors/blog/badge.svg?color=",
+			"/api/visitors/blog/stats?days=", "/api/visitors/blog/badge.svg?label" })
+	void refusesAnEmptyParameter(String path) {
+		String parameter = path.substring(path.indexOf('?') + 1).replace("=", "");
+		assertInvalid(this.api.get(path), parameter, "must not be empty");
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "\"5\"", "5.5", "5.0", "1e3", "true", "\"\"", "[5]", "{}", "12345678901234567890" })
+	void setsACountOnlyFromAWholeJsonNumber(String count) {
+		HttpResponse<String> response = this.api.send(this.api.request("/api/admin/counters/blog", ADMIN)
+			.header("Content-Type", "application/json")
+			.PUT(BodyPublishers.ofString("{\"count\":" + count + "}")));
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+		assertThat(response.body()).contains("urn:visitor-counter:problem:malformed-body");
+		assertThat(this.redis.keys("*")).isEmpty();
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "\"5\"", "5.5", "5.0", "true" })
+	void importsCountsOnlyAsWholeJsonNumbers(String count) {
+		HttpResponse<String> response = this.api.post("/api/admin/import", "{\"counters\":{\"blog\":" + count + "}}",
+				ADMIN);
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+		assertThat(this.redis.keys("*")).isEmpty();
+	}
+
+	@Test
+	void stillSetsAWholeCount() {
+		HttpResponse<String> response = this.api.send(this.api.request("/api/admin/counters/blog", ADMIN)
+			.header("Content-Type", "application/json")
+			.PUT(BodyPublishers.ofString("{\"count\":5}")));
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(this.redis.opsForValue().get("visitors:{blog}:count")).isEqualTo("5");
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "application/yaml", "application/x-yaml", "text/yaml", "application/xml", "text/xml",
+			"application/cbor", "application/x-jackson-smile", "text/html" })
+	void answersInJsonOnly(String accept) {
+		for (String path : new String[] { "/api/visitors", "/api/visitors/blog/stats", "/api/admin/counters",
+				"/api/admin/export", "/v3/api-docs", "/actuator/health" }) {
+			HttpResponse<String> response = this.api.get(path, "Accept", accept, ADMIN[0], ADMIN[1]);
+			assertThat(response.statusCode()).as("%s with Accept: %s", path, accept).isEqualTo(406);
+			assertThat(response.headers().firstValue("Content-Type")).as(path)
+				.hasValueSatisfying((type) -> assertThat(type).startsWith("application/problem+json"));
+		}
+	}
+
+	@Test
+	void answersJsonToAnyoneWhoTakesIt() {
+		for (String accept : new String[] { "*/*", "application/*", "application/json",
+				"application/xml, */*;q=0.1" }) {
+			HttpResponse<String> response = this.api.get("/api/visitors", "Accept", accept);
+			assertThat(response.statusCode()).as(accept).isEqualTo(200);
+			assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
+		}
+	}
+
+	/**
+	 * Every charset this JVM knows, and parameters nobody knows: the answer is JSON in
+	 * UTF-8 all the same, and a visit is counted once, not counted and then refused.
+	 */
+	@Test
+	void answersJsonInUtf8WhateverParametersAcceptGives() {
+		List<String> accepts = new ArrayList<>(List.of("application/json;v=2", "application/json;q=0.5;level=1",
+				"*/*;charset=UTF-16", "application/*;charset=ISO-8859-1"));
+		Charset.availableCharsets().keySet().forEach((charset) -> accepts.add("application/json;charset=" + charset));
+		long visits = 0;
+		for (String accept : accepts) {
+			for (String path : new String[] { "/api/visitors", "/api/visitors/blog/stats", "/api/admin/counters",
+					"/actuator/health" }) {
+				assertUtf8Json(this.api.get(path, "Accept", accept, ADMIN[0], ADMIN[1]), path, accept);
+			}
+			HttpResponse<String> visit = this.api.post("/api/visitors/charsets",
+					ApiClient.visit(UUID.randomUUID().toString()), "Accept", accept, "User-Agent", "strict/1.0");
+			assertUtf8Json(visit, "POST", accept);
+			assertThat(this.redis.opsForValue().get("visitors:{charsets}:count")).as(accept)
+				.isEqualTo(String.valueOf(++visits));
+		}
+	}
+
+	private static void assertUtf8Json(HttpResponse<String> response, String request, String accept) {
+		assertThat(response.statusCode()).as("%s with Accept: %s%n%s", request, accept, response.body()).isEqualTo(200);
+		assertThat(response.headers().firstValue("Content-Type")).as("%s with Accept: %s", request, accept)
+			.hasValueSatisfying(
+					(type) -> assertThat(type).matches("application/(vnd\\.spring-boot\\.actuator\\.v3\\+)?json"));
+		assertThat(response.body()).as("%s with Accept: %s", request, accept).startsWith("{").endsWith("}");
+	}
+
+	private static void assertInvalid(HttpResponse<String> response, String field, String message) {
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+		assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+		assertThat(response.body()).contains("urn:visitor-counter:problem:invalid-request")
+			.containsPattern("\\{(\"field\":\"" + field + "\",\"message\":\"" + message + "\"|\"message\":\"" + message
+					+ "\",\"field\":\"" + field + "\")}");
+	}
+
+}
