@@ -59,7 +59,7 @@ class AdminController {
 	@Operation(summary = "List counters with their counts", description = "By name, however many there are.")
 	@GetMapping("/counters")
 	ResponseEntity<StreamedJson<CounterList>> listCounters() {
-		return noStore(this.counts.list());
+		return streamed(this.counts.list());
 	}
 
 	@Operation(summary = "Set a count", description = "A starting value when migrating from another counter.")
@@ -82,7 +82,7 @@ class AdminController {
 	@Operation(summary = "Export all counts", description = "By name, however many there are; import reads it.")
 	@GetMapping("/export")
 	ResponseEntity<StreamedJson<Export>> exportCounts() {
-		return noStore(this.counts.export());
+		return streamed(this.counts.export());
 	}
 
 	@Operation(summary = "Import counts", description = "Sets every listed counter to its count, as exported.")
@@ -91,6 +91,17 @@ class AdminController {
 	ResponseEntity<Imported> importCounts(@Valid @RequestBody Import body) {
 		body.counters().forEach(this.administration::setCount);
 		return noStore(new Imported(body.counters().size()));
+	}
+
+	/**
+	 * A streamed body passes no message converter, which would otherwise name its content
+	 * type.
+	 */
+	private static <T> ResponseEntity<StreamedJson<T>> streamed(StreamedJson<T> body) {
+		return ResponseEntity.ok()
+			.cacheControl(CacheControl.noStore())
+			.contentType(MediaType.APPLICATION_JSON)
+			.body(body);
 	}
 
 	private static <T> ResponseEntity<T> noStore(T body) {

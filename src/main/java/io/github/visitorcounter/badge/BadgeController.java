@@ -78,7 +78,8 @@ class BadgeController {
 					@Header(name = HttpHeaders.ETAG, required = true,
 							schema = @Schema(type = "string", pattern = ETAG)) })
 	@ApiResponse(responseCode = "304", description = "The badge is unchanged since the given ETag")
-	@ProblemResponses({ ProblemType.INVALID_REQUEST, ProblemType.RATE_LIMITED, ProblemType.STORAGE_UNAVAILABLE })
+	@ProblemResponses({ ProblemType.INVALID_REQUEST, ProblemType.NOT_ACCEPTABLE, ProblemType.RATE_LIMITED,
+			ProblemType.STORAGE_UNAVAILABLE })
 	@GetMapping(path = { "/badge.svg", "/{counter}/badge.svg" }, produces = "image/svg+xml")
 	ResponseEntity<String> readBadge(@PathVariable(required = false) @CounterName String counter,
 			@RequestParam(defaultValue = "visitors") @Pattern(regexp = Badge.LABEL,

@@ -174,7 +174,6 @@ class OpenApiConfiguration {
 		types.add(ProblemType.PAYLOAD_TOO_LARGE);
 		types.add(ProblemType.INTERNAL_ERROR);
 		if (operation.getRequestBody() != null) {
-			types.add(ProblemType.REQUEST_TIMEOUT);
 			types.add(ProblemType.MALFORMED_BODY);
 			types.add(ProblemType.UNSUPPORTED_MEDIA_TYPE);
 		}
@@ -352,8 +351,7 @@ class OpenApiConfiguration {
 		WWW_AUTHENTICATE(HttpHeaders.WWW_AUTHENTICATE, "how to authenticate",
 				new StringSchema()._enum(List.of("Bearer realm=\"visitor-counter\""))),
 
-		ACCEPT(HttpHeaders.ACCEPT, "the media types the route takes or gives",
-				new StringSchema()._enum(List.of(org.springframework.http.MediaType.APPLICATION_JSON_VALUE))),
+		ACCEPT(HttpHeaders.ACCEPT, "the media types the route takes or gives", new StringSchema()),
 
 		CONTENT_DISPOSITION(HttpHeaders.CONTENT_DISPOSITION,
 				"sent by Spring MVC, against reflected file downloads, when the last path segment looks like a "
