@@ -1,6 +1,7 @@
 package io.github.visitorcounter.admin;
 
 import java.io.IOException;
+import io.github.visitorcounter.web.LargeBodyRoute;
 import io.github.visitorcounter.counter.AdminFailuresScript;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -61,6 +62,12 @@ class AdminConfiguration {
 				}
 			}
 		};
+	}
+
+	/** The import reads a whole export itself, after authentication. */
+	@Bean
+	LargeBodyRoute importBody(AdminProperties admin) {
+		return new LargeBodyRoute(CountsImport.PATH, admin.adminImportMaxSize().toBytes());
 	}
 
 	@Bean

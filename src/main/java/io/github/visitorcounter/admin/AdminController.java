@@ -1,5 +1,6 @@
 package io.github.visitorcounter.admin;
 
+import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -10,9 +11,11 @@ import io.github.visitorcounter.web.ProblemResponses;
 import io.github.visitorcounter.web.ProblemType;
 import io.github.visitorcounter.web.StreamedJson;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -51,9 +54,12 @@ class AdminController {
 
 	private final CountsWriter counts;
 
-	AdminController(CounterAdministration administration, CountsWriter counts) {
+	private final CountsImport imports;
+
+	AdminController(CounterAdministration administration, CountsWriter counts, CountsImport imports) {
 		this.administration = administration;
 		this.counts = counts;
+		this.imports = imports;
 	}
 
 	@Operation(summary = "List counters with their counts", description = "By name, however many there are.")
@@ -85,12 +91,17 @@ class AdminController {
 		return streamed(this.counts.export());
 	}
 
-	@Operation(summary = "Import counts", description = "Sets every listed counter to its count, as exported.")
+	@Operation(summary = "Import counts",
+			description = "Sets every listed counter to its count, as exported, however many: up to "
+					+ "`VISITORS_ADMIN_IMPORT_MAX_SIZE` (64 MB), read as it arrives. Nothing is written unless "
+					+ "every entry is valid.")
+	@io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
+			content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
+					schema = @Schema(implementation = Import.class)))
 	@ProblemResponses(ProblemType.INVALID_REQUEST)
 	@PostMapping(path = "/import", consumes = MediaType.APPLICATION_JSON_VALUE)
-	ResponseEntity<Imported> importCounts(@Valid @RequestBody Import body) {
-		body.counters().forEach(this.administration::setCount);
-		return noStore(new Imported(body.counters().size()));
+	ResponseEntity<Imported> importCounts(HttpServletRequest request) throws IOException {
+		return noStore(new Imported(this.imports.importFrom(request.getInputStream())));
 	}
 
 	/**

@@ -4,7 +4,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.springframework.data.redis.core.StringRedisTemplate;
 
@@ -55,6 +57,17 @@ public class CounterAdministration {
 	public void setCount(String counter, long count) {
 		this.registry.create(counter);
 		this.redis.opsForValue().set(this.keys.count(counter), Long.toString(count));
+	}
+
+	/**
+	 * Sets many counts at once, creating the counters that do not exist: two commands for
+	 * the whole batch (a cluster splits the second by slot).
+	 */
+	public void setCounts(Map<String, Long> counts) {
+		this.registry.createAll(counts.keySet());
+		Map<String, String> values = new HashMap<>();
+		counts.forEach((counter, count) -> values.put(this.keys.count(counter), Long.toString(count)));
+		this.redis.opsForValue().multiSet(values);
 	}
 
 	/**

@@ -1,7 +1,10 @@
 package io.github.visitorcounter.counter;
 
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.BiConsumer;
 
 import io.github.visitorcounter.counter.ServedCounters.Admission;
@@ -11,6 +14,7 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.data.domain.Range;
 import org.springframework.data.redis.connection.Limit;
 import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.core.ZSetOperations.TypedTuple;
 
 /**
  * The counters that exist, by name, in one sorted set: what bounds how many counters
@@ -71,6 +75,13 @@ public class CounterRegistry {
 	 */
 	public void create(String counter) {
 		admit(counter, NO_CAP);
+	}
+
+	/** Makes the counters exist, whatever the cap: the owner decided. One command. */
+	void createAll(Collection<String> counters) {
+		Set<TypedTuple<String>> entries = new HashSet<>();
+		counters.forEach((counter) -> entries.add(TypedTuple.of(counter, 0.0)));
+		this.redis.opsForZSet().add(this.keys.registry(), entries);
 	}
 
 	/** Forgets the counter (its keys are the caller's to remove). */

@@ -6,9 +6,9 @@ import java.io.IOException;
  * A request body over the limit. An {@link IOException} so it can surface from a body
  * stream being read.
  */
-class PayloadTooLargeException extends IOException {
+public class PayloadTooLargeException extends IOException {
 
-	PayloadTooLargeException(long limit) {
+	public PayloadTooLargeException(long limit) {
 		super("Request body is larger than " + limit + " bytes");
 	}
 

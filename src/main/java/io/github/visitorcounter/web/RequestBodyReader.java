@@ -10,6 +10,9 @@ import java.net.URI;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 import tools.jackson.databind.json.JsonMapper;
 
@@ -24,6 +27,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
@@ -61,9 +65,14 @@ class RequestBodyReader extends OncePerRequestFilter {
 
 	private final long timeoutMillis;
 
-	RequestBodyReader(JsonMapper jsonMapper, SlowClientProperties properties) {
+	private final Map<String, LargeBodyRoute> largeBodyRoutes;
+
+	RequestBodyReader(JsonMapper jsonMapper, SlowClientProperties properties,
+			ObjectProvider<LargeBodyRoute> largeBodyRoutes) {
 		this.jsonMapper = jsonMapper;
 		this.timeoutMillis = properties.requestReadTimeout().toMillis();
+		this.largeBodyRoutes = largeBodyRoutes.orderedStream()
+			.collect(Collectors.toMap(LargeBodyRoute::path, Function.identity()));
 	}
 
 	@Override
@@ -83,6 +92,16 @@ class RequestBodyReader extends OncePerRequestFilter {
 		long declaredLength = request.getContentLengthLong();
 		if (isAsyncDispatch(request) || (declaredLength <= 0 && request.getHeader("Transfer-Encoding") == null)) {
 			chain.doFilter(request, response);
+			return;
+		}
+		LargeBodyRoute large = this.largeBodyRoutes.get(request.getRequestURI());
+		if (large != null) {
+			if (declaredLength > large.maxBytes()) {
+				answer(request, response, new PayloadTooLargeException(large.maxBytes()));
+			}
+			else {
+				chain.doFilter(request, response);
+			}
 			return;
 		}
 		if (declaredLength > MAX_BODY_BYTES) {

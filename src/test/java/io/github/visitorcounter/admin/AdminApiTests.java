@@ -136,6 +136,22 @@ class AdminApiTests extends ApiTestSupport {
 		assertThat(blocked.headers().firstValue("Retry-After")).isPresent();
 	}
 
+	@Test
+	void importsAnExportOfThousandsOfCountersOrNothingAtAll() {
+		StringBuilder counters = new StringBuilder();
+		for (int i = 0; i < 5_000; i++) {
+			counters.append((i > 0) ? "," : "").append("\"page-").append(i).append("\":").append(i);
+		}
+		String export = "{\"exportedAt\":\"2026-12-05T00:00:00Z\",\"counters\":{" + counters + "}}";
+		assertThat(export).hasSizeGreaterThan(50_000);
+		HttpResponse<String> refused = admin("POST", "/api/admin/import", export.replace("}}", ",\"Not Valid\":1}}"));
+		assertThat(refused.statusCode()).isEqualTo(400);
+		assertThat(this.redis.keys("*")).as("nothing written by an import with one invalid entry").isEmpty();
+		assertThat(admin("POST", "/api/admin/import", export).body()).isEqualTo("{\"imported\":5000}");
+		assertThat(this.api.get("/api/visitors/page-4999").body()).contains("\"count\":4999");
+		assertThat(admin("GET", "/api/admin/counters", null).body()).contains("{\"counter\":\"page-0\",\"count\":0}");
+	}
+
 	private HttpResponse<String> admin(String method, String path, String json) {
 		return call(new String[] { method, path, json }, "Authorization", "Bearer " + TOKEN);
 	}

@@ -38,8 +38,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "visitors.admin-token=" + ApiContractTests.TOKEN, "visitors.counters=contract",
-				"server.forward-headers-strategy=native", "visitors.rate-limit.requests=1",
-				"visitors.read-limit.requests=1", "visitors.live.max-streams=3",
+				"visitors.admin-import-max-size=4KB", "server.forward-headers-strategy=native",
+				"visitors.rate-limit.requests=1", "visitors.read-limit.requests=1", "visitors.live.max-streams=3",
 				"visitors.live.max-streams-per-client=1" })
 @DirtiesContext
 class ApiContractTests {
