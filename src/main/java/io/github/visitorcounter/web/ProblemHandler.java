@@ -2,6 +2,7 @@ package io.github.visitorcounter.web;
 
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -72,7 +73,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 		List<Map<String, String>> errors = ex.messagesByField()
 			.entrySet()
 			.stream()
-			.map((error) -> Map.of("field", error.getKey(), "message", error.getValue()))
+			.map((error) -> error(error.getKey(), error.getValue()))
 			.toList();
 		return respond(invalidRequest(errors), HttpHeaders.EMPTY);
 	}
@@ -111,7 +112,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 				: Object.class;
 		String message = Number.class.isAssignableFrom(type) ? "must be a number in plain decimal digits"
 				: "has the wrong type";
-		ProblemDetail problem = (field != null) ? invalidRequest(List.of(Map.of("field", field, "message", message)))
+		ProblemDetail problem = (field != null) ? invalidRequest(List.of(error(field, message)))
 				: ProblemType.INVALID_REQUEST.problem();
 		return handleExceptionInternal(ex, problem, headers, status, request);
 	}
@@ -167,7 +168,15 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 	private static Map<String, String> fieldError(String field, MessageSourceResolvable error) {
 		String message = (error instanceof FieldError fieldError && fieldError.isBindingFailure())
 				? "has the wrong type" : error.getDefaultMessage();
-		return Map.of("field", field, "message", (message != null) ? message : "is invalid");
+		return error(field, (message != null) ? message : "is invalid");
+	}
+
+	/** One entry of {@code errors}, its properties in the documented order. */
+	private static Map<String, String> error(String field, String message) {
+		Map<String, String> error = new LinkedHashMap<>();
+		error.put("field", field);
+		error.put("message", message);
+		return error;
 	}
 
 	/**
