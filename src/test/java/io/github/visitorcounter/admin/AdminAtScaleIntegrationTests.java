@@ -6,6 +6,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -107,6 +110,27 @@ class AdminAtScaleIntegrationTests {
 				}
 			}
 			assertThat(entries).isEqualTo(COUNTERS);
+		}
+		assertThat(app.process().isAlive()).isTrue();
+	}
+
+	@Test
+	void importsWhatItExported() throws Exception {
+		Path export = Files.createTempFile("export-", ".json");
+		try {
+			try (InputStream body = get("/api/admin/export")) {
+				Files.copy(body, export, StandardCopyOption.REPLACE_EXISTING);
+			}
+			HttpResponse<String> imported = HttpClient.newHttpClient()
+				.send(HttpRequest.newBuilder(URI.create("http://localhost:" + app.port() + "/api/admin/import"))
+					.header("Authorization", "Bearer " + TOKEN)
+					.header("Content-Type", "application/json")
+					.POST(HttpRequest.BodyPublishers.ofFile(export))
+					.build(), HttpResponse.BodyHandlers.ofString());
+			assertThat(imported.body()).isEqualTo("{\"imported\":" + COUNTERS + "}");
+		}
+		finally {
+			Files.delete(export);
 		}
 		assertThat(app.process().isAlive()).isTrue();
 	}
