@@ -1,7 +1,6 @@
 package io.github.visitorcounter.live;
 
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
+import io.github.visitorcounter.web.AddressSlots;
 
 /**
  * Counts open streams per instance and per client address. Each stream holds an open
@@ -9,17 +8,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 class StreamSlots {
 
-	private final int maxStreams;
-
-	private final int maxPerClient;
-
-	private final AtomicInteger open = new AtomicInteger();
-
-	private final ConcurrentHashMap<String, Integer> perClient = new ConcurrentHashMap<>();
+	private final AddressSlots slots;
 
 	StreamSlots(int maxStreams, int maxPerClient) {
-		this.maxStreams = maxStreams;
-		this.maxPerClient = maxPerClient;
+		this.slots = new AddressSlots(maxStreams, maxPerClient);
 	}
 
 	/**
@@ -27,32 +19,20 @@ class StreamSlots {
 	 * @throws StreamLimitException when a cap is reached
 	 */
 	void acquire(String address) {
-		if (this.open.incrementAndGet() > this.maxStreams) {
-			this.open.decrementAndGet();
-			throw StreamLimitException.instanceFull();
-		}
-		boolean[] granted = { false };
-		this.perClient.compute(address, (key, streams) -> {
-			int current = (streams != null) ? streams : 0;
-			if (current >= this.maxPerClient) {
-				return streams;
+		switch (this.slots.tryTake(address)) {
+			case ALL_TAKEN -> throw StreamLimitException.instanceFull();
+			case ADDRESS_FULL -> throw StreamLimitException.clientFull();
+			case TAKEN -> {
 			}
-			granted[0] = true;
-			return current + 1;
-		});
-		if (!granted[0]) {
-			this.open.decrementAndGet();
-			throw StreamLimitException.clientFull();
 		}
 	}
 
 	void release(String address) {
-		this.perClient.computeIfPresent(address, (key, streams) -> (streams > 1) ? streams - 1 : null);
-		this.open.decrementAndGet();
+		this.slots.release(address);
 	}
 
 	int open() {
-		return this.open.get();
+		return this.slots.taken();
 	}
 
 }

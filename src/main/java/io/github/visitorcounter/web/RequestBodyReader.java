@@ -46,7 +46,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * with its headers, as a visit's few dozen bytes are, is read at once on the request's
  * thread; any other is read by a servlet {@link ReadListener} as it arrives, and the
  * request continues in an async dispatch once it is complete. Too large: 413; too slow:
- * 408; both close the connection.
+ * 408; both close the connection. At most {@code visitors.max-pending-bodies} are awaited
+ * at once, as each holds its request's buffers: one more is a 408 at once.
  * <p>
  * Ordered last, so that every other filter (CORS above all) has already passed the
  * request on the first dispatch, which the async one does not repeat.
@@ -67,12 +68,15 @@ class RequestBodyReader extends OncePerRequestFilter {
 
 	private final Map<String, LargeBodyRoute> largeBodyRoutes;
 
+	private final AddressSlots pendingBodies;
+
 	RequestBodyReader(JsonMapper jsonMapper, SlowClientProperties properties,
 			ObjectProvider<LargeBodyRoute> largeBodyRoutes) {
 		this.jsonMapper = jsonMapper;
 		this.timeoutMillis = properties.requestReadTimeout().toMillis();
 		this.largeBodyRoutes = largeBodyRoutes.orderedStream()
 			.collect(Collectors.toMap(LargeBodyRoute::path, Function.identity()));
+		this.pendingBodies = new AddressSlots(properties.maxPendingBodies(), properties.maxPendingBodiesPerClient());
 	}
 
 	@Override
@@ -120,9 +124,15 @@ class RequestBodyReader extends OncePerRequestFilter {
 			answer(request, response, ex);
 			return;
 		}
+		// The client's address, also behind a trusted proxy (Tomcat reads it from there).
+		String client = request.getRemoteAddr();
+		if (this.pendingBodies.tryTake(client) != AddressSlots.Outcome.TAKEN) {
+			answer(request, response, null);
+			return;
+		}
 		AsyncContext async = request.startAsync(request, response);
 		async.setTimeout(this.timeoutMillis);
-		BodyListener listener = new BodyListener(async, input, body);
+		BodyListener listener = new BodyListener(async, input, body, client);
 		async.addListener(listener);
 		input.setReadListener(listener);
 	}
@@ -252,10 +262,15 @@ class RequestBodyReader extends OncePerRequestFilter {
 
 		private boolean done;
 
-		BodyListener(AsyncContext async, ServletInputStream input, Body body) {
+		private final String client;
+
+		private boolean released;
+
+		BodyListener(AsyncContext async, ServletInputStream input, Body body, String client) {
 			this.async = async;
 			this.input = input;
 			this.body = body;
+			this.client = client;
 		}
 
 		@Override
@@ -276,6 +291,7 @@ class RequestBodyReader extends OncePerRequestFilter {
 			try {
 				byte[] bytes = this.body.bytes();
 				this.done = true;
+				release();
 				this.async.getRequest().setAttribute(BODY, bytes);
 				this.async.dispatch();
 			}
@@ -301,6 +317,7 @@ class RequestBodyReader extends OncePerRequestFilter {
 
 		@Override
 		public void onComplete(AsyncEvent event) {
+			release();
 		}
 
 		@Override
@@ -316,12 +333,21 @@ class RequestBodyReader extends OncePerRequestFilter {
 				return;
 			}
 			this.done = true;
+			release();
 			if (failure instanceof PayloadTooLargeException) {
 				Body.discardReady(this.input);
 			}
 			answer((HttpServletRequest) this.async.getRequest(), (HttpServletResponse) this.async.getResponse(),
 					failure);
 			this.async.complete();
+		}
+
+		/** Frees the body's place, once, however the wait for it ended. */
+		private void release() {
+			if (!this.released) {
+				this.released = true;
+				RequestBodyReader.this.pendingBodies.release(this.client);
+			}
 		}
 
 	}

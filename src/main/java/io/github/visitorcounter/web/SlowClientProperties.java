@@ -2,6 +2,8 @@ package io.github.visitorcounter.web;
 
 import java.time.Duration;
 
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import org.hibernate.validator.constraints.time.DurationMax;
 import org.hibernate.validator.constraints.time.DurationMin;
 
@@ -14,10 +16,18 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param requestReadTimeout the longest a client may take from the first byte of a
  * request to the end of its headers, and again from there to the end of its body
+ * @param maxPendingBodies the most request bodies awaited at once, after their headers:
+ * each holds about 80 KB of heap while it arrives (the request's buffers in Tomcat), and
+ * a thousand of them filled the image's 128 MB heap. A body that would be one more is
+ * refused at once with a 408.
+ * @param maxPendingBodiesPerClient the most of them from one client address, so that one
+ * client cannot take every place
  */
 @Validated
 @ConfigurationProperties("visitors")
 record SlowClientProperties(
-		@DefaultValue("10s") @DurationMin(seconds = 1) @DurationMax(minutes = 10) Duration requestReadTimeout) {
+		@DefaultValue("10s") @DurationMin(seconds = 1) @DurationMax(minutes = 10) Duration requestReadTimeout,
+		@DefaultValue("256") @Min(1) @Max(100_000) int maxPendingBodies,
+		@DefaultValue("32") @Min(1) @Max(100_000) int maxPendingBodiesPerClient) {
 
 }
