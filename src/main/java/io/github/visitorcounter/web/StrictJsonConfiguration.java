@@ -79,10 +79,16 @@ class StrictJsonConfiguration implements WebMvcConfigurer {
 
 		@Override
 		public List<MediaType> resolveMediaTypes(NativeWebRequest request) throws HttpMediaTypeNotAcceptableException {
-			return this.header.resolveMediaTypes(request)
-				.stream()
-				.map((type) -> new MediaType(type.getType(), type.getSubtype()).copyQualityValue(type))
-				.toList();
+			List<MediaType> accepted = this.header.resolveMediaTypes(request);
+			for (MediaType type : accepted) {
+				if (type.getParameters().size() > ((type.getParameter("q") != null) ? 1 : 0)) {
+					return accepted.stream()
+						.map((each) -> new MediaType(each.getType(), each.getSubtype()).copyQualityValue(each))
+						.toList();
+				}
+			}
+			// The common case, on every request: nothing to take away.
+			return accepted;
 		}
 
 	}

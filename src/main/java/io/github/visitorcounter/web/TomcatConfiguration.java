@@ -10,11 +10,13 @@ import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
+import org.springframework.core.env.Environment;
 
 /**
  * Tomcat for a public endpoint: {@link RequestHeadersDeadlineProtocol} bounds the time a
  * client may take to send its headers; {@link MalformedUriValve} refuses broken URIs and
- * query strings on every route, {@link AcceptHeaderValve} a broken {@code Accept};
+ * query strings on every route, {@link MediaTypeHeadersValve} a broken {@code Accept} or
+ * {@code Content-Type}; {@link ForwardedHeadersValve} leaves forwarded headers to Tomcat;
  * {@link UnreadBodyValve} never waits for a body nobody reads; and
  * {@link ProblemErrorReportValve} replaces Tomcat's HTML error report. Ordered last, so
  * that it also replaces the valve Spring Boot installs.
@@ -24,8 +26,12 @@ class TomcatConfiguration implements WebServerFactoryCustomizer<TomcatServletWeb
 
 	private final SlowClientProperties slowClients;
 
-	TomcatConfiguration(SlowClientProperties slowClients) {
+	private final boolean forwardedHeadersReadBySpring;
+
+	TomcatConfiguration(SlowClientProperties slowClients, Environment environment) {
 		this.slowClients = slowClients;
+		this.forwardedHeadersReadBySpring = "framework"
+			.equalsIgnoreCase(environment.getProperty("server.forward-headers-strategy", ""));
 	}
 
 	@Override
@@ -51,7 +57,10 @@ class TomcatConfiguration implements WebServerFactoryCustomizer<TomcatServletWeb
 			// In this order: the error report valve renders what the others refuse.
 			host.getPipeline().addValve(new ProblemErrorReportValve());
 			host.getPipeline().addValve(new MalformedUriValve());
-			host.getPipeline().addValve(new AcceptHeaderValve());
+			host.getPipeline().addValve(new MediaTypeHeadersValve());
+			if (!this.forwardedHeadersReadBySpring) {
+				host.getPipeline().addValve(new ForwardedHeadersValve());
+			}
 			host.getPipeline().addValve(new UnreadBodyValve());
 			((StandardHost) host).setErrorReportValveClass(ProblemErrorReportValve.class.getName());
 		});

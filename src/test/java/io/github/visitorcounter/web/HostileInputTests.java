@@ -88,6 +88,7 @@ class HostileInputTests extends ApiTestSupport {
 		badMethods(corpus);
 		traversals(corpus);
 		badPathParameters(corpus);
+		badMediaTypes(corpus);
 		oversized(corpus);
 		return corpus;
 	}
@@ -252,6 +253,23 @@ class HostileInputTests extends ApiTestSupport {
 		for (String accept : List.of("application/json", "text/plain", "image/png")) {
 			corpus.add(new Hostile("the home page as " + accept, request("GET / HTTP/1.1", "Accept: " + accept, null),
 					false));
+		}
+	}
+
+	/**
+	 * Media types each reader in the application parses its own way: a Content-Type that
+	 * is a range or a list, an Accept with a quality out of range or an unknown charset.
+	 */
+	private static void badMediaTypes(List<Hostile> corpus) {
+		for (String contentType : List.of("application/*", "*/*", "application/json, text/plain", "json")) {
+			corpus.add(new Hostile("POST with Content-Type " + contentType,
+					post("/api/visitors", contentType, json(GOOD_ID)), false));
+			corpus.add(new Hostile("GET with Content-Type " + contentType,
+					request("GET /actuator/health HTTP/1.1", "Content-Type: " + contentType, null), false));
+		}
+		for (String accept : List.of("text/plain;q=2", "*/*;charset=bogus", "application/json;q=x")) {
+			corpus.add(new Hostile("metrics with Accept " + accept,
+					request("GET /actuator/prometheus HTTP/1.1", "Accept: " + accept, null), false));
 		}
 	}
 

@@ -17,23 +17,31 @@ import org.springframework.http.MediaType;
 import org.springframework.util.MimeTypeUtils;
 
 /**
- * Reads {@code Accept} once, strictly, on every route, and hands on a list that every
- * reader in the application reads alike. Spring MVC, Spring Boot's welcome page and the
- * actuator each parse the header themselves, each differently: an empty list element,
- * which HTTP allows (RFC 9110, 5.6.1), was nothing to the first and a 500 from the last.
- * So the empty elements are dropped here, and a range that is no media type (or has a
- * quality out of range, or names no charset) is a 406 problem on every route, as Spring
- * MVC already answered it on the API.
+ * Reads {@code Accept} and {@code Content-Type} once, strictly, on every route, and hands
+ * on values that every reader in the application reads alike. Spring MVC, Spring Boot's
+ * welcome page and the actuator each parse them, each differently: an empty element of
+ * {@code Accept}, which HTTP allows (RFC 9110, 5.6.1), was nothing to the first and a 500
+ * from the last; a {@code Content-Type} of {@code application/*} was a 500 wherever a
+ * body is read. So the empty elements are dropped here; a range in {@code Accept} that is
+ * no media type (or has a quality out of range, or names no charset) is a 406 problem,
+ * and a {@code Content-Type} that is no single media type a 415, on every route, as
+ * Spring MVC already answered most of them on the API.
  */
-class AcceptHeaderValve extends ValveBase {
+class MediaTypeHeadersValve extends ValveBase {
 
-	AcceptHeaderValve() {
+	MediaTypeHeadersValve() {
 		super(true);
 	}
 
 	@Override
 	public void invoke(Request request, Response response) throws IOException, ServletException {
 		MimeHeaders headers = request.getCoyoteRequest().getMimeHeaders();
+		for (Enumeration<String> values = headers.values(HttpHeaders.CONTENT_TYPE); values.hasMoreElements();) {
+			if (!isMediaType(values.nextElement())) {
+				response.sendError(HttpServletResponse.SC_UNSUPPORTED_MEDIA_TYPE);
+				return;
+			}
+		}
 		if (headers.findHeader(HttpHeaders.ACCEPT, 0) >= 0) {
 			List<String> ranges = new ArrayList<>();
 			boolean rewrite = headers.findHeader(HttpHeaders.ACCEPT,
@@ -61,6 +69,16 @@ class AcceptHeaderValve extends ValveBase {
 			}
 		}
 		getNext().invoke(request, response);
+	}
+
+	private static boolean isMediaType(String value) {
+		try {
+			MediaType type = MediaType.parseMediaType(value);
+			return !type.isWildcardType() && !type.isWildcardSubtype();
+		}
+		catch (IllegalArgumentException ex) {
+			return false;
+		}
 	}
 
 	private static boolean isMediaRange(String range) {
