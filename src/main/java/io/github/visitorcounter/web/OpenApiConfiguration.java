@@ -38,6 +38,7 @@ import org.springdoc.core.customizers.OpenApiCustomizer;
 import org.springdoc.core.customizers.OperationCustomizer;
 import org.springdoc.core.utils.SpringDocUtils;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.AnnotatedElementUtils;
@@ -101,14 +102,15 @@ class OpenApiConfiguration {
 	 * caching headers of a success and of a 304.
 	 */
 	@Bean
-	OpenApiCustomizer responses() {
+	OpenApiCustomizer responses(ObjectProvider<LargeBodyRoute> largeBodyRoutes) {
+		Set<String> readAsItArrives = largeBodyRoutes.stream().map(LargeBodyRoute::path).collect(Collectors.toSet());
 		return (openApi) -> {
 			Components components = openApi.getComponents();
 			components.addSchemas(PROBLEM, problemSchema(
 					Arrays.stream(ProblemType.values()).map((type) -> type.type().toString()).toList(), null));
 			ResponseHeader.addTo(components);
 			openApi.getPaths().forEach((path, item) -> item.readOperations().forEach((operation) -> {
-				describeProblems(operation, components);
+				describeProblems(operation, components, !readAsItArrives.contains(path));
 				if (path.endsWith(COUNTER_IN_PATH) && answersJson(operation)) {
 					operation.getResponses()
 						.get("200")
@@ -160,7 +162,12 @@ class OpenApiConfiguration {
 	}
 
 	@SuppressWarnings("unchecked")
-	private static void describeProblems(Operation operation, Components components) {
+	/**
+	 * Declares the problems of an operation.
+	 * @param bodyReadFirst whether {@link RequestBodyReader} reads the operation's body
+	 * before the handler, with its deadline, or the handler reads it as it arrives
+	 */
+	private static void describeProblems(Operation operation, Components components, boolean bodyReadFirst) {
 		Set<ProblemType> types = EnumSet.noneOf(ProblemType.class);
 		Object declared = (operation.getExtensions() != null) ? operation.getExtensions().remove(PROBLEM_TYPES) : null;
 		if (declared != null) {
@@ -176,6 +183,9 @@ class OpenApiConfiguration {
 		if (operation.getRequestBody() != null) {
 			types.add(ProblemType.MALFORMED_BODY);
 			types.add(ProblemType.UNSUPPORTED_MEDIA_TYPE);
+			if (bodyReadFirst) {
+				types.add(ProblemType.REQUEST_TIMEOUT);
+			}
 		}
 		if (answersJson(operation)) {
 			types.add(ProblemType.NOT_ACCEPTABLE);

@@ -31,6 +31,14 @@ public final class ApiExchanges {
 				response.headers().map(), body));
 	}
 
+	/**
+	 * Records an exchange a test had over a socket of its own ({@link RawHttp}), for a
+	 * request no HTTP client sends, such as a body that stops halfway.
+	 */
+	public static void record(String method, String path, RawHttp.Response response) {
+		recorded.add(new Exchange(method, path, response.status(), response.headers(), response.body()));
+	}
+
 	/** The exchanges recorded since the last call, oldest first. */
 	public static List<Exchange> drain() {
 		List<Exchange> drained = new ArrayList<>();

@@ -10,6 +10,11 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Sends bytes exactly as given, for requests no well-behaved HTTP client would send:
@@ -109,6 +114,26 @@ public final class RawHttp {
 	 * @param timedOut whether the server neither answered completely nor closed in time
 	 */
 	public record Response(int status, String text, boolean timedOut) {
+
+		/** The header fields, by lower-case name. */
+		public Map<String, List<String>> headers() {
+			Map<String, List<String>> headers = new TreeMap<>();
+			String[] lines = this.text.split("\r\n");
+			for (int i = 1; i < lines.length && !lines[i].isEmpty(); i++) {
+				int colon = lines[i].indexOf(':');
+				headers
+					.computeIfAbsent(lines[i].substring(0, colon).strip().toLowerCase(Locale.ROOT),
+							(name) -> new ArrayList<>())
+					.add(lines[i].substring(colon + 1).strip());
+			}
+			return headers;
+		}
+
+		/** The body as it came, chunked framing included. */
+		public String body() {
+			int headersEnd = this.text.indexOf("\r\n\r\n");
+			return (headersEnd < 0) ? null : this.text.substring(headersEnd + 4);
+		}
 
 		public String header(String name) {
 			for (String line : this.text.split("\r\n")) {

@@ -3,6 +3,7 @@ package io.github.visitorcounter.web;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -16,6 +17,7 @@ import io.github.visitorcounter.testing.ApiExchanges;
 import io.github.visitorcounter.testing.EventStream;
 import io.github.visitorcounter.testing.OpenApiContract;
 import io.github.visitorcounter.testing.OpenApiContract.Checked;
+import io.github.visitorcounter.testing.RawHttp;
 import io.github.visitorcounter.testing.RedisServer;
 import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.responses.ApiResponse;
@@ -38,8 +40,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "visitors.admin-token=" + ApiContractTests.TOKEN, "visitors.counters=contract",
-				"visitors.admin-import-max-size=4KB", "server.forward-headers-strategy=native",
-				"visitors.rate-limit.requests=1", "visitors.read-limit.requests=1", "visitors.live.max-streams=3",
+				"visitors.admin-import-max-size=4KB", "visitors.request-read-timeout=1s",
+				"server.forward-headers-strategy=native", "visitors.rate-limit.requests=1",
+				"visitors.read-limit.requests=1", "visitors.live.max-streams=3",
 				"visitors.live.max-streams-per-client=1" })
 @DirtiesContext
 class ApiContractTests {
@@ -134,6 +137,9 @@ class ApiContractTests {
 			if (call.body() != null) {
 				send(call.valid().replace(call.body(), "{"), address());
 				send(call.valid(), address(), "Content-Type", "text/plain");
+				if (!call.path().equals("/api/admin/import")) {
+					bodyThatStopsHalfway(call);
+				}
 			}
 			if (call.path().startsWith("/api/admin")) {
 				send(call.valid(), address(), "Authorization", "Bearer wrong-token-0123456789");
@@ -147,6 +153,20 @@ class ApiContractTests {
 		send("POST /api/visitors " + Call.VISIT, address());
 		send("GET /api/visitors", address());
 		assertEveryDeclaredResponseGiven();
+	}
+
+	/**
+	 * Sends half the body and waits: the answer comes at the read deadline. The import
+	 * reads its body as it arrives, as large as it may be, and has no such deadline.
+	 */
+	private void bodyThatStopsHalfway(Call call) {
+		String half = call.body().substring(0, call.body().length() / 2);
+		String request = call.method() + " " + call.path() + " HTTP/1.1\r\nHost: localhost\r\nX-Forwarded-For: "
+				+ address() + "\r\nAuthorization: " + AUTHORIZATION
+				+ "\r\nContent-Type: application/json\r\nContent-Length: " + call.body().length() + "\r\n\r\n" + half;
+		RawHttp.Response response = RawHttp.exchange(this.port, request, Duration.ofSeconds(10));
+		assertThat(response.status()).as(call.valid()).isEqualTo(408);
+		ApiExchanges.record(call.method(), call.path(), response);
 	}
 
 	private void adminWithoutTokenAndLockedOut() {
