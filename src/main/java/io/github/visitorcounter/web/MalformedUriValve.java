@@ -1,6 +1,5 @@
 package io.github.visitorcounter.web;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.ByteBuffer;
@@ -8,11 +7,8 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 
-import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletResponse;
 import org.apache.catalina.connector.Request;
-import org.apache.catalina.connector.Response;
-import org.apache.catalina.valves.ValveBase;
 import org.apache.tomcat.util.buf.ByteChunk;
 import org.apache.tomcat.util.buf.MessageBytes;
 import org.apache.tomcat.util.http.InvalidParameterException;
@@ -28,18 +24,13 @@ import org.apache.tomcat.util.http.Parameters;
  * log, or a parameter silently dropped, depending on who asked. Here both are checked up
  * front (the decoded query is kept).
  */
-class MalformedUriValve extends ValveBase {
-
-	MalformedUriValve() {
-		super(true);
-	}
+class MalformedUriValve extends RequestCheckValve {
 
 	@Override
-	public void invoke(Request request, Response response) throws IOException, ServletException {
+	int check(Request request) {
 		MessageBytes uri = request.getCoyoteRequest().requestURI();
 		if (!isWellEncoded(uri) || !isUriReference(uri)) {
-			response.sendError(HttpServletResponse.SC_BAD_REQUEST);
-			return;
+			return HttpServletResponse.SC_BAD_REQUEST;
 		}
 		if (request.getQueryString() != null) {
 			Parameters parameters = request.getCoyoteRequest().getParameters();
@@ -48,11 +39,10 @@ class MalformedUriValve extends ValveBase {
 				parameters.handleQueryParameters();
 			}
 			catch (InvalidParameterException ex) {
-				response.sendError(HttpServletResponse.SC_BAD_REQUEST);
-				return;
+				return HttpServletResponse.SC_BAD_REQUEST;
 			}
 		}
-		getNext().invoke(request, response);
+		return ACCEPTED;
 	}
 
 	/**

@@ -1,15 +1,11 @@
 package io.github.visitorcounter.web;
 
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.List;
 
-import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletResponse;
 import org.apache.catalina.connector.Request;
-import org.apache.catalina.connector.Response;
-import org.apache.catalina.valves.ValveBase;
 import org.apache.tomcat.util.http.MimeHeaders;
 
 import org.springframework.http.HttpHeaders;
@@ -27,19 +23,14 @@ import org.springframework.util.MimeTypeUtils;
  * and a {@code Content-Type} that is no single media type a 415, on every route, as
  * Spring MVC already answered most of them on the API.
  */
-class MediaTypeHeadersValve extends ValveBase {
-
-	MediaTypeHeadersValve() {
-		super(true);
-	}
+class MediaTypeHeadersValve extends RequestCheckValve {
 
 	@Override
-	public void invoke(Request request, Response response) throws IOException, ServletException {
+	int check(Request request) {
 		MimeHeaders headers = request.getCoyoteRequest().getMimeHeaders();
 		for (Enumeration<String> values = headers.values(HttpHeaders.CONTENT_TYPE); values.hasMoreElements();) {
 			if (!isMediaType(values.nextElement())) {
-				response.sendError(HttpServletResponse.SC_UNSUPPORTED_MEDIA_TYPE);
-				return;
+				return HttpServletResponse.SC_UNSUPPORTED_MEDIA_TYPE;
 			}
 		}
 		if (headers.findHeader(HttpHeaders.ACCEPT, 0) >= 0) {
@@ -55,8 +46,7 @@ class MediaTypeHeadersValve extends ValveBase {
 						ranges.add(range.strip());
 					}
 					else {
-						response.sendError(HttpServletResponse.SC_NOT_ACCEPTABLE);
-						return;
+						return HttpServletResponse.SC_NOT_ACCEPTABLE;
 					}
 				}
 			}
@@ -68,7 +58,7 @@ class MediaTypeHeadersValve extends ValveBase {
 				}
 			}
 		}
-		getNext().invoke(request, response);
+		return ACCEPTED;
 	}
 
 	private static boolean isMediaType(String value) {

@@ -58,19 +58,8 @@ class RequestLogging extends OncePerRequestFilter {
 	 * Logs an asynchronous request once it completes, however often it went async on the
 	 * way (a body read, then a stream): each new start clears the listeners.
 	 */
-	private static final class LogWhenComplete implements AsyncListener {
-
-		private final HttpServletRequest request;
-
-		private final HttpServletResponse response;
-
-		private final long started;
-
-		LogWhenComplete(HttpServletRequest request, HttpServletResponse response, long started) {
-			this.request = request;
-			this.response = response;
-			this.started = started;
-		}
+	private record LogWhenComplete(HttpServletRequest request, HttpServletResponse response,
+			long started) implements AsyncListener {
 
 		@Override
 		public void onComplete(AsyncEvent event) {
