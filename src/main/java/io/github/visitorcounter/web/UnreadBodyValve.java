@@ -13,10 +13,10 @@ import org.apache.tomcat.util.net.ApplicationBufferHandler;
 
 /**
  * After a request whose body was not read (a refused origin, say), discards what of the
- * body has already arrived (up to 64 KiB), and closes the connection if more is to come,
- * instead of letting Tomcat wait for the rest to keep the connection: that wait holds the
- * request's thread for as long as the client takes to send, and a client sending a byte
- * every few seconds never lets it time out.
+ * body has already arrived (up to 64 KiB; none of a chunked one), and closes the
+ * connection if more is to come, instead of letting Tomcat wait for the rest to keep the
+ * connection: that wait holds the request's thread for as long as the client takes to
+ * send, and a client sending a byte every few seconds never lets it time out.
  */
 class UnreadBodyValve extends ValveBase {
 
@@ -39,10 +39,14 @@ class UnreadBodyValve extends ValveBase {
 		org.apache.coyote.Request coyoteRequest = request.getCoyoteRequest();
 		Discard discard = null;
 		long discarded = 0;
+		// A chunked body is not discarded at all: reading even what has arrived can wait,
+		// on this thread, for the rest of a chunk's size line, which a client may trickle
+		// for as long as it likes.
+		boolean chunked = coyoteRequest.getMimeHeaders().getHeader("Transfer-Encoding") != null;
 		while (!fullyRead(coyoteRequest)) {
 			// TRUE: read what the socket holds, without waiting for more.
 			coyoteRequest.action(ActionCode.AVAILABLE, Boolean.TRUE);
-			if (coyoteRequest.getAvailable() <= 0 || discarded > MAX_DISCARDED_BYTES) {
+			if (chunked || coyoteRequest.getAvailable() <= 0 || discarded > MAX_DISCARDED_BYTES) {
 				if (response.isCommitted()) {
 					// Its end (a chunked answer's last chunk) before the connection is
 					// closed, which would otherwise cut it off.

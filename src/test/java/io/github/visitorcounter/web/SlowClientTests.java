@@ -70,6 +70,20 @@ class SlowClientTests extends ApiTestSupport {
 	}
 
 	@Test
+	void chunkSizeLinesSentAByteAtATimeNeitherStarveOthersNorOutliveTheirDeadline() {
+		// A chunk extension that never ends: the chunk's size line is never complete.
+		String head = "POST /api/visitors HTTP/1.1\r\nHost: localhost\r\nUser-Agent: slow/1.0\r\n"
+				+ "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n1;";
+		List<Ending> endings = underSlowClients(head, "x", MAX_PENDING_BODIES_PER_CLIENT);
+		assertThat(endings).allSatisfy((ending) -> {
+			assertThat(ending.lasted()).as("ended in time").isLessThanOrEqualTo(ENDED_WITHIN);
+			if (!ending.answer().isEmpty()) {
+				assertThat(ending.answer()).startsWith("HTTP/1.1 408 ");
+			}
+		});
+	}
+
+	@Test
 	void headersSentAByteAtATimeNeitherStarveOthersNorOutliveTheirDeadline() {
 		String head = "GET /api/visitors HTTP/1.1\r\nHost: localhost\r\n";
 		List<Ending> endings = underSlowClients(head, "X-Slow: a\r\n", SLOW_CLIENTS);
