@@ -4,6 +4,8 @@ import java.time.Duration;
 
 import io.lettuce.core.event.connection.DisconnectedEvent;
 import io.lettuce.core.resource.ClientResources;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 
 import org.springframework.boot.data.redis.health.DataRedisHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
@@ -41,6 +43,8 @@ class RedisHealthConfiguration {
 
 	static final class CachedHealthIndicator implements HealthIndicator {
 
+		private static final Log logger = LogFactory.getLog(CachedHealthIndicator.class);
+
 		private final HealthIndicator delegate;
 
 		private final long intervalNanos;
@@ -48,6 +52,8 @@ class RedisHealthConfiguration {
 		private volatile Health healthy;
 
 		private volatile long checkedAt;
+
+		private volatile Status lastStatus = Status.UP;
 
 		CachedHealthIndicator(HealthIndicator delegate, Duration interval) {
 			this.delegate = delegate;
@@ -63,7 +69,22 @@ class RedisHealthConfiguration {
 			Health health = this.delegate.health();
 			this.healthy = Status.UP.equals(health.getStatus()) ? health : null;
 			this.checkedAt = System.nanoTime();
+			logChange(health);
 			return health;
+		}
+
+		/**
+		 * One short line when Redis's health changes, in place of Spring Boot's stack
+		 * trace on every failed check (turned off in application.properties): during an
+		 * outage the platform polls, and anyone may.
+		 */
+		private void logChange(Health health) {
+			Status previous = this.lastStatus;
+			this.lastStatus = health.getStatus();
+			if (!health.getStatus().equals(previous)) {
+				Object error = health.getDetails().get("error");
+				logger.warn("Redis health: " + health.getStatus() + ((error != null) ? " (" + error + ")" : ""));
+			}
 		}
 
 		@EventListener(StorageFailed.class)

@@ -10,10 +10,13 @@ import io.github.visitorcounter.testing.RedisServer;
 import io.github.visitorcounter.testing.WithoutLimits;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.annotation.DirtiesContext;
 
@@ -28,6 +31,7 @@ import static org.awaitility.Awaitility.await;
  * answers 503 fast and recovers by itself.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+@ExtendWith(OutputCaptureExtension.class)
 @WithoutLimits
 @DirtiesContext
 class RedisOutageTests {
@@ -66,6 +70,24 @@ class RedisOutageTests {
 			.pollInterval(Duration.ofMillis(200))
 			.until(() -> this.api.post("/api/visitors/after-restart", visit(visitor)).statusCode() == 200);
 		assertThat(this.api.get("/api/visitors/after-restart").body()).contains("\"count\":1");
+	}
+
+	@Test
+	void healthPolledThroughAnOutageLogsOneLineEachWayAndNoStackTrace(CapturedOutput output) {
+		int before = output.getOut().length();
+		redis.whileStopped(() -> {
+			for (int i = 0; i < 10; i++) {
+				assertThat(this.api.get("/actuator/health/readiness").statusCode()).isEqualTo(503);
+				assertThat(this.api.get("/actuator/health").statusCode()).isEqualTo(503);
+			}
+		});
+		this.api.awaitStorageReachable();
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> this.api.get("/actuator/health/readiness").statusCode() == 200);
+		String logged = output.getOut().substring(before);
+		assertThat(logged.lines().filter((line) -> line.contains("Redis health: DOWN"))).hasSize(1);
+		assertThat(logged.lines().filter((line) -> line.contains("Redis health: UP"))).hasSize(1);
+		assertThat(logged).doesNotContain("\tat ").doesNotContain("health check failed");
 	}
 
 	@Test
