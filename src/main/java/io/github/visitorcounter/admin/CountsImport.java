@@ -68,13 +68,26 @@ class CountsImport {
 		byte[] buffer = new byte[8192];
 		long total = 0;
 		try (OutputStream out = Files.newOutputStream(spooled)) {
-			for (int read = body.read(buffer); read != -1; read = body.read(buffer)) {
+			for (int read = readFrom(body, buffer); read != -1; read = readFrom(body, buffer)) {
 				total += read;
 				if (total > this.maxBytes) {
 					throw new PayloadTooLargeException(this.maxBytes);
 				}
 				out.write(buffer, 0, read);
 			}
+		}
+	}
+
+	/**
+	 * Reads the body as it arrives: a client that pauses longer than the server's read
+	 * timeout, or breaks off, gets a 408 or a 400, as with any other body.
+	 */
+	private static int readFrom(InputStream body, byte[] buffer) {
+		try {
+			return body.read(buffer);
+		}
+		catch (IOException ex) {
+			throw new ProblemException(ProblemType.ofUnreadableBody(ex));
 		}
 	}
 

@@ -38,7 +38,6 @@ import org.springdoc.core.customizers.OpenApiCustomizer;
 import org.springdoc.core.customizers.OperationCustomizer;
 import org.springdoc.core.utils.SpringDocUtils;
 
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.AnnotatedElementUtils;
@@ -102,15 +101,14 @@ class OpenApiConfiguration {
 	 * caching headers of a success and of a 304.
 	 */
 	@Bean
-	OpenApiCustomizer responses(ObjectProvider<LargeBodyRoute> largeBodyRoutes) {
-		Set<String> readAsItArrives = largeBodyRoutes.stream().map(LargeBodyRoute::path).collect(Collectors.toSet());
+	OpenApiCustomizer responses() {
 		return (openApi) -> {
 			Components components = openApi.getComponents();
 			components.addSchemas(PROBLEM, problemSchema(
 					Arrays.stream(ProblemType.values()).map((type) -> type.type().toString()).toList(), null));
 			ResponseHeader.addTo(components);
 			openApi.getPaths().forEach((path, item) -> item.readOperations().forEach((operation) -> {
-				describeProblems(operation, components, !readAsItArrives.contains(path));
+				describeProblems(operation, components);
 				if (path.endsWith(COUNTER_IN_PATH) && answersJson(operation)) {
 					operation.getResponses()
 						.get("200")
@@ -162,12 +160,7 @@ class OpenApiConfiguration {
 	}
 
 	@SuppressWarnings("unchecked")
-	/**
-	 * Declares the problems of an operation.
-	 * @param bodyReadFirst whether {@link RequestBodyReader} reads the operation's body
-	 * before the handler, with its deadline, or the handler reads it as it arrives
-	 */
-	private static void describeProblems(Operation operation, Components components, boolean bodyReadFirst) {
+	private static void describeProblems(Operation operation, Components components) {
 		Set<ProblemType> types = EnumSet.noneOf(ProblemType.class);
 		Object declared = (operation.getExtensions() != null) ? operation.getExtensions().remove(PROBLEM_TYPES) : null;
 		if (declared != null) {
@@ -183,9 +176,7 @@ class OpenApiConfiguration {
 		if (operation.getRequestBody() != null) {
 			types.add(ProblemType.MALFORMED_BODY);
 			types.add(ProblemType.UNSUPPORTED_MEDIA_TYPE);
-			if (bodyReadFirst) {
-				types.add(ProblemType.REQUEST_TIMEOUT);
-			}
+			types.add(ProblemType.REQUEST_TIMEOUT);
 		}
 		if (answersJson(operation)) {
 			types.add(ProblemType.NOT_ACCEPTABLE);

@@ -1,5 +1,6 @@
 package io.github.visitorcounter.web;
 
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.util.Locale;
 
@@ -136,6 +137,19 @@ public enum ProblemType {
 			}
 		}
 		return (status >= 500) ? INTERNAL_ERROR : INVALID_REQUEST;
+	}
+
+	/**
+	 * The kind of a body that could not be read: it took too long (a read timed out, or
+	 * {@code null}: the whole body's deadline passed), or it broke off.
+	 */
+	public static ProblemType ofUnreadableBody(Throwable failure) {
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			if (cause instanceof SocketTimeoutException) {
+				return REQUEST_TIMEOUT;
+			}
+		}
+		return (failure == null) ? REQUEST_TIMEOUT : MALFORMED_BODY;
 	}
 
 	private boolean decidedByFeature() {

@@ -6,7 +6,6 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UnsupportedEncodingException;
-import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
@@ -139,20 +138,6 @@ class RequestBodyReader extends OncePerRequestFilter {
 	}
 
 	/**
-	 * Whether a body failed by taking too long: the total deadline, or Tomcat's timeout
-	 * of a single read ({@code server.tomcat.connection-timeout}), which fires at the
-	 * same moment when the body pauses once for as long.
-	 */
-	private static boolean tooSlow(Exception failure) {
-		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-			if (cause instanceof SocketTimeoutException) {
-				return true;
-			}
-		}
-		return failure == null;
-	}
-
-	/**
 	 * Answers a body that could not be read, and closes the connection: what is left of
 	 * the body is not worth reading. Written directly, not through Spring MVC's error
 	 * handling: when a thousand slow clients reach their deadline together, a thousand
@@ -160,7 +145,7 @@ class RequestBodyReader extends OncePerRequestFilter {
 	 */
 	private void answer(HttpServletRequest request, HttpServletResponse response, Exception failure) {
 		ProblemType type = (failure instanceof PayloadTooLargeException) ? ProblemType.PAYLOAD_TOO_LARGE
-				: tooSlow(failure) ? ProblemType.REQUEST_TIMEOUT : ProblemType.MALFORMED_BODY;
+				: ProblemType.ofUnreadableBody(failure);
 		ProblemDetail problem = type.problem();
 		try {
 			problem.setInstance(URI.create(request.getRequestURI()));

@@ -129,10 +129,29 @@ public final class RawHttp {
 			return headers;
 		}
 
-		/** The body as it came, chunked framing included. */
+		/** The body, without the framing of a chunked one. */
 		public String body() {
 			int headersEnd = this.text.indexOf("\r\n\r\n");
-			return (headersEnd < 0) ? null : this.text.substring(headersEnd + 4);
+			if (headersEnd < 0) {
+				return null;
+			}
+			String body = this.text.substring(headersEnd + 4);
+			if (!headers().getOrDefault("transfer-encoding", List.of()).contains("chunked")) {
+				return body;
+			}
+			StringBuilder content = new StringBuilder();
+			int at = 0;
+			for (int size = chunkSize(body, at); size > 0; size = chunkSize(body, at)) {
+				int start = body.indexOf("\r\n", at) + 2;
+				content.append(body, start, start + size);
+				at = start + size + 2;
+			}
+			return content.toString();
+		}
+
+		private static int chunkSize(String body, int at) {
+			int end = body.indexOf("\r\n", at);
+			return (end < 0) ? 0 : Integer.parseInt(body.substring(at, end).split(";")[0].strip(), 16);
 		}
 
 		public String header(String name) {
