@@ -37,14 +37,14 @@ class CounterConfiguration {
 	@Bean
 	LuaScripts luaScripts(StringRedisTemplate redis) {
 		return new LuaScripts(redis, RegistrationScript.SCRIPT, AdminFailuresScript.SCRIPT, DailyUniquesScript.SCRIPT,
-				CounterRegistry.SCRIPT);
+				CounterRegistry.SCRIPT, PageStore.SCRIPT, CounterAdministration.RESET_PAGE_SCRIPT);
 	}
 
 	@Bean
 	RegistrationScript registrationScript(StringRedisTemplate redis, LuaScripts scripts, CounterKeys keys,
 			CounterRegistry registry, CounterProperties counters, DayProperties days, ChannelProperties channels,
-			RegistrationScript.Limits limits, Clock clock) {
-		return new RegistrationScript(redis, scripts, keys, registry, counters, days, channels, limits, clock);
+			RegistrationScript.Limits limits, PageProperties pages, Clock clock) {
+		return new RegistrationScript(redis, scripts, keys, registry, counters, days, channels, limits, pages, clock);
 	}
 
 	@Bean
@@ -64,6 +64,11 @@ class CounterConfiguration {
 	}
 
 	@Bean
+	PageStore pageStore(StringRedisTemplate redis, LuaScripts scripts, CounterKeys keys, ServedCounters served) {
+		return new PageStore(redis, scripts, keys, served);
+	}
+
+	@Bean
 	ServedCounters servedCounters(ServedCountersProperties properties) {
 		return new ServedCounters(properties);
 	}
@@ -75,9 +80,9 @@ class CounterConfiguration {
 	}
 
 	@Bean
-	CounterAdministration counterAdministration(StringRedisTemplate redis, CounterKeys keys, CounterRegistry registry,
-			CounterProperties counters, DayProperties days, Clock clock) {
-		return new CounterAdministration(redis, keys, registry, counters, days, clock);
+	CounterAdministration counterAdministration(StringRedisTemplate redis, LuaScripts scripts, CounterKeys keys,
+			CounterRegistry registry, CounterProperties counters, DayProperties days, Clock clock) {
+		return new CounterAdministration(redis, scripts, keys, registry, counters, days, clock);
 	}
 
 }

@@ -62,7 +62,14 @@ class ApiContractTests {
 			call("POST /api/visitors", "/api/visitors", Call.VISIT, Call.visitWithBody("{\"visitorId\":\"short\"}")),
 			call("POST /api/visitors/{counter}", "/api/visitors/contract", Call.VISIT,
 					Call.visitTo("/api/visitors/Bad")),
-			call("GET /api/visitors", "/api/visitors", null, null),
+			call("GET /api/visitors", "/api/visitors?counter=contract", null, Call.get("/api/visitors?counter=Bad")),
+			call("POST /api/visitors/{counter}/pages", "/api/visitors/contract/pages", Call.PAGE_VISIT,
+					Call.withBody("POST", "/api/visitors/contract/pages",
+							"{\"visitorId\":\"0b6f3c1e-8a4d-4c55-9a0e-1f2e3d4c5b6a\",\"path\":\"/a?b\"}")),
+			call("GET /api/visitors/{counter}/pages", "/api/visitors/contract/pages?path=/a", null,
+					Call.get("/api/visitors/contract/pages?path=/%25zz")),
+			call("GET /api/visitors/{counter}/pages/top", "/api/visitors/contract/pages/top", null,
+					Call.get("/api/visitors/contract/pages/top?limit=0")),
 			call("GET /api/visitors/{counter}", "/api/visitors/contract", null, Call.get("/api/visitors/Bad")),
 			call("GET /api/visitors/stats", "/api/visitors/stats", null, Call.get("/api/visitors/stats?days=0")),
 			call("GET /api/visitors/{counter}/stats", "/api/visitors/contract/stats", null,
@@ -79,6 +86,13 @@ class ApiContractTests {
 					Call.withBody("PUT", "/api/admin/counters/Bad", "{\"count\":7}")),
 			call("DELETE /api/admin/counters/{counter}", "/api/admin/counters/contract", null,
 					Call.withBody("DELETE", "/api/admin/counters/Bad", null)),
+			call("GET /api/admin/counters/{counter}/pages", "/api/admin/counters/contract/pages", null,
+					Call.get("/api/admin/counters/Bad/pages")),
+			call("PUT /api/admin/counters/{counter}/pages", "/api/admin/counters/contract/pages?path=/a",
+					"{\"count\":7}",
+					Call.withBody("PUT", "/api/admin/counters/contract/pages?path=a", "{\"count\":7}")),
+			call("DELETE /api/admin/counters/{counter}/pages", "/api/admin/counters/contract/pages?path=/a", null,
+					Call.withBody("DELETE", "/api/admin/counters/contract/pages?path=a", null)),
 			call("GET /api/admin/export", "/api/admin/export", null, null),
 			call("POST /api/admin/import", "/api/admin/import", "{\"counters\":{\"contract\":7}}",
 					Call.withBody("POST", "/api/admin/import", "{\"counters\":{\"Bad\":7}}")));
@@ -114,6 +128,8 @@ class ApiContractTests {
 		this.api.awaitStorageReachable();
 		// The bare path's counter, "default", is not listed: the owner creates it.
 		assertThat(send("PUT /api/admin/counters/default {\"count\":0}", address()).statusCode()).isEqualTo(200);
+		// The bare path without counters: the count of "default".
+		assertThat(send("GET /api/visitors", address()).statusCode()).isEqualTo(200);
 		for (Call call : CALLS.values()) {
 			answered();
 			// A stream that opens never ends: those are opened in streamsOverTheirCaps().
@@ -131,9 +147,10 @@ class ApiContractTests {
 			if (call.invalid() != null) {
 				send(call.invalid(), address());
 			}
-			if (call.path().equals("/api/visitors/contract")) {
+			if (call.path().equals("/api/visitors/contract") || call.path().startsWith("/api/visitors/contract/pages")
+					|| call.path().endsWith("?counter=contract")) {
 				// A counter the deployment neither lists nor was given by its owner.
-				send(call.valid().replace("/contract", "/unlisted"), address());
+				send(call.valid().replace("contract", "unlisted"), address());
 			}
 			if (call.body() != null) {
 				send(call.valid().replace(call.body(), "{"), address());
@@ -299,6 +316,8 @@ class ApiContractTests {
 	private record Call(String method, String path, String body, String invalid) {
 
 		static final String VISIT = "{\"visitorId\":\"0b6f3c1e-8a4d-4c55-9a0e-1f2e3d4c5b6a\"}";
+
+		static final String PAGE_VISIT = "{\"visitorId\":\"0b6f3c1e-8a4d-4c55-9a0e-1f2e3d4c5b6a\",\"path\":\"/a\"}";
 
 		String valid() {
 			return this.method + " " + this.path + ((this.body != null) ? " " + this.body : "");
