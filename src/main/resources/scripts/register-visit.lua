@@ -1,5 +1,6 @@
 #!lua flags=allow-key-locking
--- Registers one visit atomically, limits included, in one round trip. Called through
+-- Registers one visit atomically, limits included, in one round trip: to a counter (the site) and, when a page is
+-- given, to that page of it. Called through
 -- counter/RegistrationScript.java, whose names these are. The first line lets Upstash lock only the KEYS instead
 -- of the whole database; counter/LuaScripts.java blanks it for a server that rejects the flag.
 --
@@ -14,6 +15,9 @@
 --   7 resettingKey    present while the owner resets the counter (counter/CounterAdministration.java)
 --   8 ...             the dedupe sets (counter/DedupeSets.java): per generation (one, or two with a dedupe TTL)
 --                     its state hash, then this visitor's bucket at every level from 0 up
+-- and, with a page (docs/pages.md), after them:
+--     pageCounts      sorted set: each page's normalised path, kept there once, scored by its count
+--     ...             the page's dedupe sets, laid out as the counter's, named by the page's digest
 -- ARGV (RegistrationScript.Arguments)
 --   1 dedupeTtlSeconds        how long a visitor stays counted, 0 = forever
 --   2 requestBudget           requests allowed per window, 0 = off
@@ -29,17 +33,23 @@
 --  12 visitorDigest           the visitor's digest, for the day's HyperLogLog
 --  13 visitorMember           the 64-bit integer that stands for the visitor in the buckets, in decimal: Lua
 --                             numbers are doubles, so it is only ever passed on as a string
+--  14 pagePath                the page's normalised path, '' for a visit to the counter alone
+--  15 pagesMax                the most pages a counter holds; a new page past it is not created
 --
 -- A counter exists by its count key. For one that does not (UNKNOWN_COUNTER), or one being reset (RESETTING),
 -- the script writes nothing: the caller admits the counter first (counter/CounterRegistry.java), or refuses.
 --
 -- Returns {outcome, count, remaining requests (-1 when budgets are off), ms until the oldest logged request leaves
--- the window}; when over budget, the last field is the time until a request is allowed again.
+-- the window, page outcome, page count}; when over budget, the fourth field is the time until a request is allowed
+-- again. The page fields are 0 without a page, and when the outcome wrote nothing (UNKNOWN_COUNTER, OVER_BUDGET,
+-- RESETTING). A page is counted for a visitor the counter counts or counted before: a visit capped or not
+-- countable only reads the page's count.
 -- Safe to replay: a replayed registration finds its visitor in the buckets and is a returning visit, and the
 -- request token makes a replayed log entry the same entry; PFADD is idempotent, and only a count that changed is
 -- published.
 local OUTCOME = { UNKNOWN_COUNTER = -2, OVER_BUDGET = -1, RETURNING = 0, NEW = 1, CAPPED = 2, NOT_COUNTABLE = 3,
   RESETTING = 4 }
+local PAGE_OUTCOME = { NONE = 0, NEW = 1, RETURNING = 2, LIMIT = 3, NOT_COUNTED = 4 }
 local FIRST_DEDUPE_KEY = 8
 
 local countKey, requestLog, newVisitorLog, dayKey, channel, legacySeenKey, resettingKey =
@@ -50,6 +60,14 @@ local newVisitorCap, newVisitorWindowMillis = tonumber(ARGV[4]), tonumber(ARGV[5
 local dayTtlSeconds, publishCommand = ARGV[6], ARGV[7]
 local bucketFill, bucketCapacity = tonumber(ARGV[8]), tonumber(ARGV[9])
 local countable, requestToken, visitorDigest, visitorMember = ARGV[10] == '1', ARGV[11], ARGV[12], ARGV[13]
+local pagePath, pagesMax = ARGV[14], tonumber(ARGV[15])
+local hasPage = pagePath ~= ''
+
+-- The counter's dedupe sets take as many keys as the page's, which follow the key of the page counts.
+local generationCount = (dedupeTtlSeconds > 0) and 2 or 1
+local setKeys = (#KEYS - FIRST_DEDUPE_KEY + 1 - (hasPage and 1 or 0)) / (hasPage and 2 or 1)
+local levels = setKeys / generationCount - 1
+local pageCounts = KEYS[FIRST_DEDUPE_KEY + setKeys]
 
 local storedCount = redis.call('GET', countKey)
 if not storedCount then
@@ -95,28 +113,37 @@ if requestBudget > 0 then
   reset = untilOldestLeaves(requestLog, requestWindowMillis)
 end
 
+-- The page's count when this visit only reads it.
+local function pageRead()
+  if not hasPage then
+    return PAGE_OUTCOME.NONE, 0
+  end
+  return PAGE_OUTCOME.NOT_COUNTED, tonumber(redis.call('ZSCORE', pageCounts, pagePath) or 0)
+end
+
 if not countable then
-  return { OUTCOME.NOT_COUNTABLE, tonumber(storedCount), remaining, reset }
+  return { OUTCOME.NOT_COUNTABLE, tonumber(storedCount), remaining, reset, pageRead() }
 end
 
 -- The dedupe sets. A generation's state: entries (visitors inserted), top (highest level holding any; -1 while
 -- empty) and, with a TTL, number (now / TTL when it began) and expiresAt (ms; its keys all expire then).
 -- Without a TTL there is no state while every visitor is in level 0: entries is then that one bucket's size,
--- which spares a small counter a key.
-local generationCount = (dedupeTtlSeconds > 0) and 2 or 1
-local levels = (#KEYS - FIRST_DEDUPE_KEY + 1) / generationCount - 1
-local generations = {}
-for index = 0, generationCount - 1 do
-  local stateIndex = FIRST_DEDUPE_KEY + index * (levels + 1)
-  local state = redis.call('HMGET', KEYS[stateIndex], 'entries', 'top', 'number', 'expiresAt')
-  local generation = { state = KEYS[stateIndex], firstBucket = stateIndex + 1, exists = state[1] ~= false,
-    entries = tonumber(state[1]) or 0, top = tonumber(state[2]) or -1, number = tonumber(state[3]),
-    expiresAt = tonumber(state[4]) }
-  if not generation.exists and dedupeTtlSeconds == 0 then
-    generation.entries = redis.call('SCARD', KEYS[stateIndex + 1])
-    generation.top = (generation.entries > 0) and 0 or -1
+-- which spares a small counter (and most pages) a key. The sets whose keys begin at KEYS[firstKey]:
+local function generationsAt(firstKey)
+  local generations = {}
+  for index = 0, generationCount - 1 do
+    local stateIndex = firstKey + index * (levels + 1)
+    local state = redis.call('HMGET', KEYS[stateIndex], 'entries', 'top', 'number', 'expiresAt')
+    local generation = { state = KEYS[stateIndex], firstBucket = stateIndex + 1, exists = state[1] ~= false,
+      entries = tonumber(state[1]) or 0, top = tonumber(state[2]) or -1, number = tonumber(state[3]),
+      expiresAt = tonumber(state[4]) }
+    if not generation.exists and dedupeTtlSeconds == 0 then
+      generation.entries = redis.call('SCARD', KEYS[stateIndex + 1])
+      generation.top = (generation.entries > 0) and 0 or -1
+    end
+    generations[index + 1] = generation
   end
-  generations[index + 1] = generation
+  return generations
 end
 
 local function bucket(generation, level)
@@ -147,7 +174,7 @@ end
 -- expiring at the end of the next period; else, both held by earlier periods, the newer one. That happens only in
 -- the millisecond at a period's start in which Redis, which checks expiry against the time the script started,
 -- still holds the generation that expires then (TIME is read a little later), or after the TTL was changed.
-local function currentGeneration()
+local function currentGeneration(generations)
   if dedupeTtlSeconds == 0 then
     return generations[1]
   end
@@ -192,29 +219,55 @@ local function insert(generation)
   end
 end
 
--- Counted before: in the buckets, or still under its key of the earlier layout, which then moves into them.
-local function counted()
+local function holdsVisitorIn(generations)
   for _, generation in ipairs(generations) do
     if holdsVisitor(generation) then
       return true
     end
   end
+  return false
+end
+
+-- Counted before: in the buckets, or still under its key of the earlier layout, which then moves into them.
+local function counted(generations)
+  if holdsVisitorIn(generations) then
+    return true
+  end
   if redis.call('EXISTS', legacySeenKey) == 1 then
-    insert(currentGeneration())
+    insert(currentGeneration(generations))
     redis.call('DEL', legacySeenKey)
     return true
   end
   return false
 end
 
-if counted() then
+-- The visit to the page, for a visitor the counter counts: a page the counter does not hold yet is created with
+-- this visitor, unless the counter holds pagesMax pages already.
+local function pageVisit()
+  if not hasPage then
+    return PAGE_OUTCOME.NONE, 0
+  end
+  local stored = redis.call('ZSCORE', pageCounts, pagePath)
+  if not stored and redis.call('ZCARD', pageCounts) >= pagesMax then
+    return PAGE_OUTCOME.LIMIT, 0
+  end
+  local pageGenerations = generationsAt(FIRST_DEDUPE_KEY + setKeys + 1)
+  if stored and holdsVisitorIn(pageGenerations) then
+    return PAGE_OUTCOME.RETURNING, tonumber(stored)
+  end
+  insert(currentGeneration(pageGenerations))
+  return PAGE_OUTCOME.NEW, tonumber(redis.call('ZINCRBY', pageCounts, 1, pagePath))
+end
+
+local generations = generationsAt(FIRST_DEDUPE_KEY)
+if counted(generations) then
   seenToday()
-  return { OUTCOME.RETURNING, tonumber(storedCount), remaining, reset }
+  return { OUTCOME.RETURNING, tonumber(storedCount), remaining, reset, pageVisit() }
 end
 if newVisitorCap > 0 and entries(newVisitorLog, newVisitorWindowMillis) >= newVisitorCap then
-  return { OUTCOME.CAPPED, tonumber(storedCount), remaining, reset }
+  return { OUTCOME.CAPPED, tonumber(storedCount), remaining, reset, pageRead() }
 end
-insert(currentGeneration())
+insert(currentGeneration(generations))
 seenToday()
 if newVisitorCap > 0 then
   redis.call('ZADD', newVisitorLog, now, requestToken)
@@ -222,4 +275,4 @@ if newVisitorCap > 0 then
 end
 local total = redis.call('INCR', countKey)
 redis.call(publishCommand, channel, total)
-return { OUTCOME.NEW, total, remaining, reset }
+return { OUTCOME.NEW, total, remaining, reset, pageVisit() }

@@ -37,14 +37,14 @@ class CounterConfiguration {
 	@Bean
 	LuaScripts luaScripts(StringRedisTemplate redis) {
 		return new LuaScripts(redis, RegistrationScript.SCRIPT, AdminFailuresScript.SCRIPT, DailyUniquesScript.SCRIPT,
-				CounterRegistry.SCRIPT);
+				CounterRegistry.SCRIPT, PageStore.SCRIPT);
 	}
 
 	@Bean
 	RegistrationScript registrationScript(StringRedisTemplate redis, LuaScripts scripts, CounterKeys keys,
 			CounterRegistry registry, CounterProperties counters, DayProperties days, ChannelProperties channels,
-			RegistrationScript.Limits limits, Clock clock) {
-		return new RegistrationScript(redis, scripts, keys, registry, counters, days, channels, limits, clock);
+			RegistrationScript.Limits limits, PageProperties pages, Clock clock) {
+		return new RegistrationScript(redis, scripts, keys, registry, counters, days, channels, limits, pages, clock);
 	}
 
 	@Bean
@@ -61,6 +61,11 @@ class CounterConfiguration {
 	@Bean
 	CounterStore counterStore(StringRedisTemplate redis, CounterKeys keys, ServedCounters served) {
 		return new CounterStore(redis, keys, served);
+	}
+
+	@Bean
+	PageStore pageStore(StringRedisTemplate redis, LuaScripts scripts, CounterKeys keys, ServedCounters served) {
+		return new PageStore(redis, scripts, keys, served);
 	}
 
 	@Bean

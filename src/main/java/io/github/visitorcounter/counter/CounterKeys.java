@@ -1,7 +1,12 @@
 package io.github.visitorcounter.counter;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 
 /**
@@ -15,6 +20,10 @@ import java.util.List;
  * {@code 1} with one</li>
  * <li>{@code <prefix>:{<counter>}:v<generation>:<level>:<bucket>} one bucket of visitors,
  * a set of 64-bit integers</li>
+ * <li>{@code <prefix>:{<counter>}:pages} the counter's pages: a sorted set of their
+ * normalised paths ({@link PagePaths}), scored by their counts</li>
+ * <li>{@code <prefix>:{<counter>}:page:<page digest>:v<generation>} and its buckets, a
+ * page's dedupe sets, laid out as the counter's</li>
  * <li>{@code <prefix>:{<counter>}:seen:<digest>} marks a visitor as counted, in the
  * layout before dedupe sets; moved into them when the visitor comes back</li>
  * <li>{@code <prefix>:{<counter>}:requests:<address digest>} recent requests of a client
@@ -36,6 +45,8 @@ import java.util.List;
  * Visitor ids and client addresses are stored only as digests.
  */
 public class CounterKeys {
+
+	private static final Base64.Encoder PAGE_DIGEST = Base64.getUrlEncoder().withoutPadding();
 
 	private final String prefix;
 
@@ -72,7 +83,14 @@ public class CounterKeys {
 	 * A generation's state key followed by the visitor's bucket at every level, 0 up.
 	 */
 	List<String> dedupe(String counter, String generation, VisitorDigest visitor) {
-		String state = dedupeState(counter, generation);
+		return dedupeAt(dedupeState(counter, generation), visitor);
+	}
+
+	/**
+	 * The state key of a generation of dedupe sets followed by the visitor's bucket at
+	 * every level, 0 up: a counter's sets or a page's.
+	 */
+	List<String> dedupeAt(String state, VisitorDigest visitor) {
 		List<String> keys = new ArrayList<>(DedupeSets.LEVELS + 1);
 		keys.add(state);
 		for (int level = 0; level < DedupeSets.LEVELS; level++) {
@@ -83,7 +101,11 @@ public class CounterKeys {
 
 	/** Every bucket a generation's level may have, whether it exists or not. */
 	List<String> dedupeBuckets(String counter, String generation, int level) {
-		String state = dedupeState(counter, generation);
+		return dedupeBucketsAt(dedupeState(counter, generation), level);
+	}
+
+	/** Every bucket a level of the dedupe sets of a state key may have. */
+	List<String> dedupeBucketsAt(String state, int level) {
 		int buckets = 1 << (2 * level);
 		List<String> keys = new ArrayList<>(buckets);
 		for (int bucket = 0; bucket < buckets; bucket++) {
@@ -94,6 +116,38 @@ public class CounterKeys {
 
 	String dedupeState(String counter, String generation) {
 		return this.prefix + ":{" + counter + "}:v" + generation;
+	}
+
+	/**
+	 * The state key of a generation of a page's dedupe sets, which are laid out as the
+	 * counter's.
+	 */
+	String pageDedupeState(String counter, String pageDigest, String generation) {
+		return this.prefix + ":{" + counter + "}:page:" + pageDigest + ":v" + generation;
+	}
+
+	/**
+	 * The digest that stands for a page in keys: SHA-256 of its normalised path,
+	 * truncated to 128 bits, in base64url. Not keyed: a path is no secret, and stored
+	 * beside it.
+	 */
+	String pageDigest(String normalisedPath) {
+		try {
+			byte[] digest = MessageDigest.getInstance("SHA-256")
+				.digest(normalisedPath.getBytes(StandardCharsets.UTF_8));
+			return PAGE_DIGEST.encodeToString(Arrays.copyOf(digest, 16));
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException("SHA-256 is not available", ex);
+		}
+	}
+
+	/**
+	 * A counter's pages: each one's normalised path, kept there once, scored by its
+	 * count, which ranks the top pages.
+	 */
+	String pageCounts(String counter) {
+		return this.prefix + ":{" + counter + "}:pages";
 	}
 
 	String seen(String counter, String visitorDigest) {

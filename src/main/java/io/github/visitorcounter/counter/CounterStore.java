@@ -1,5 +1,7 @@
 package io.github.visitorcounter.counter;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.OptionalLong;
 
 import io.github.visitorcounter.counter.ServedCounters.Admission;
@@ -29,7 +31,23 @@ public class CounterStore {
 	 * create.
 	 */
 	public OptionalLong servedCount(String counter) {
-		String count = this.redis.opsForValue().get(this.keys.count(counter));
+		return served(counter, this.redis.opsForValue().get(this.keys.count(counter)));
+	}
+
+	/**
+	 * The counts of counters that are served, in the order given, as
+	 * {@link #servedCount(String)}: one {@code MGET}, which a cluster splits by slot.
+	 */
+	public List<OptionalLong> servedCounts(List<String> counters) {
+		List<String> counts = this.redis.opsForValue().multiGet(counters.stream().map(this.keys::count).toList());
+		List<OptionalLong> served = new ArrayList<>(counters.size());
+		for (int index = 0; index < counters.size(); index++) {
+			served.add(served(counters.get(index), counts.get(index)));
+		}
+		return served;
+	}
+
+	private OptionalLong served(String counter, String count) {
 		if (count != null) {
 			return OptionalLong.of(Long.parseLong(count));
 		}

@@ -63,6 +63,16 @@ class LuaScripts {
 		return keyLocking() ? variants.keyLocking() : variants.plain();
 	}
 
+	/**
+	 * A script that returns a list of strings, as this Redis runs it: the same script
+	 * object, read with another element type, as Spring Data Redis turns each bulk string
+	 * of a list reply into a String.
+	 */
+	@SuppressWarnings({ "unchecked", "rawtypes" })
+	RedisScript<List<String>> returningStrings(String name) {
+		return (RedisScript) returningIntegers(name);
+	}
+
 	/** Whether the scripts run with the flag {@code allow-key-locking}. */
 	boolean keyLocking() {
 		Boolean decided = this.keyLocking.get();

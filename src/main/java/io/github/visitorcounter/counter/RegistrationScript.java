@@ -35,6 +35,8 @@ public class RegistrationScript {
 
 	private final Settings settings;
 
+	private final String pagesMax;
+
 	/** What a client has left of its budget when none of it was charged. */
 	private final long unchargedBudget;
 
@@ -47,7 +49,8 @@ public class RegistrationScript {
 	private final AtomicLong tokenSequence = new AtomicLong();
 
 	RegistrationScript(StringRedisTemplate redis, LuaScripts scripts, CounterKeys keys, CounterRegistry registry,
-			CounterProperties counters, DayProperties days, ChannelProperties channels, Limits limits, Clock clock) {
+			CounterProperties counters, DayProperties days, ChannelProperties channels, Limits limits,
+			PageProperties pages, Clock clock) {
 		this.redis = redis;
 		this.scripts = scripts;
 		this.keys = keys;
@@ -60,6 +63,7 @@ public class RegistrationScript {
 				millis(limits.requestWindow()), Integer.toString(limits.newVisitorCap()),
 				millis(limits.newVisitorWindow()), seconds(days.dayTtl()), channels.publishCommand(),
 				Integer.toString(DedupeSets.BUCKET_FILL), Integer.toString(DedupeSets.BUCKET_CAPACITY));
+		this.pagesMax = Integer.toString(pages.maxPerCounter());
 	}
 
 	/**
@@ -76,18 +80,42 @@ public class RegistrationScript {
 	 * and may not be created by this visit, in which case nothing was written
 	 */
 	public Result register(String counter, String visitorId, String address, boolean countable) {
+		return register(counter, visitorId, address, countable, null);
+	}
+
+	/**
+	 * Registers a visit to a page of a counter, for the counter and the page in one
+	 * command: as {@link #register(String, String, String, boolean)}, and the visitor is
+	 * counted for the page too unless the page counted it before. A page the counter does
+	 * not hold yet is created, unless the counter holds as many pages as it may
+	 * ({@link PageOutcome#LIMIT}). A visitor the counter does not count now and did not
+	 * count before (capped, or not countable) only reads the page's count.
+	 * @param page the page's path, normalised ({@link PagePaths#normalise(String)}), or
+	 * {@code null} for a visit to the counter alone
+	 * @return the result, with the page's in {@link Result#page()}
+	 */
+	public Result register(String counter, String visitorId, String address, boolean countable, String page) {
 		VisitorDigest visitor = this.keys.visitor(visitorId);
 		String visitorDigest = visitor.text();
 		String addressDigest = this.keys.digest(address);
-		List<String> keys = new ArrayList<>(7 + this.generations.size() * (DedupeSets.LEVELS + 1));
+		int setKeys = this.generations.size() * (DedupeSets.LEVELS + 1);
+		List<String> keys = new ArrayList<>(7 + ((page != null) ? 2 * setKeys + 1 : setKeys));
 		keys.addAll(List.of(this.keys.count(counter), this.keys.requests(counter, addressDigest),
 				this.keys.newVisitors(counter, addressDigest), this.keys.day(counter, this.days.today(this.clock)),
 				this.keys.changes(counter), this.keys.seen(counter, visitorDigest), this.keys.resetting(counter)));
 		for (String generation : this.generations) {
 			keys.addAll(this.keys.dedupe(counter, generation, visitor));
 		}
+		if (page != null) {
+			String pageDigest = this.keys.pageDigest(page);
+			keys.add(this.keys.pageCounts(counter));
+			for (String generation : this.generations) {
+				keys.addAll(this.keys.dedupeAt(this.keys.pageDedupeState(counter, pageDigest, generation), visitor));
+			}
+		}
 		Arguments arguments = new Arguments(this.settings, countable,
-				this.tokenPrefix + this.tokenSequence.incrementAndGet(), visitorDigest, visitor.memberText());
+				this.tokenPrefix + this.tokenSequence.incrementAndGet(), visitorDigest, visitor.memberText(),
+				(page != null) ? page : "", this.pagesMax);
 		Result result = run(keys, arguments);
 		if (result.outcome() != Outcome.UNKNOWN_COUNTER) {
 			return result;
@@ -103,7 +131,9 @@ public class RegistrationScript {
 
 	private Result run(List<String> keys, Arguments arguments) {
 		List<Long> reply = this.redis.execute(this.scripts.returningIntegers(SCRIPT), keys, arguments.argv());
-		return new Result(Outcome.of(reply.get(0)), reply.get(1), reply.get(2), Duration.ofMillis(reply.get(3)));
+		PageVisit page = (reply.size() > 4 && reply.get(4) != 0)
+				? new PageVisit(PageOutcome.of(reply.get(4)), reply.get(5)) : null;
+		return new Result(Outcome.of(reply.get(0)), reply.get(1), reply.get(2), Duration.ofMillis(reply.get(3)), page);
 	}
 
 	private static String seconds(Duration duration) {
@@ -136,14 +166,15 @@ public class RegistrationScript {
 
 	/** Every argument of one call, in the order of the script's {@code ARGV}. */
 	private record Arguments(Settings settings, boolean countable, String requestToken, String visitorDigest,
-			String visitorMember) {
+			String visitorMember, String pagePath, String pagesMax) {
 
 		Object[] argv() {
 			return new Object[] { this.settings.dedupeTtlSeconds(), this.settings.requestBudget(),
 					this.settings.requestWindowMillis(), this.settings.newVisitorCap(),
 					this.settings.newVisitorWindowMillis(), this.settings.dayTtlSeconds(),
 					this.settings.publishCommand(), this.settings.bucketFill(), this.settings.bucketCapacity(),
-					this.countable ? "1" : "0", this.requestToken, this.visitorDigest, this.visitorMember };
+					this.countable ? "1" : "0", this.requestToken, this.visitorDigest, this.visitorMember,
+					this.pagePath, this.pagesMax };
 		}
 
 	}
@@ -156,8 +187,57 @@ public class RegistrationScript {
 	 * @param remaining requests left in the client's window, or -1 when budgets are off
 	 * @param reset time until the oldest logged request leaves the window; when over
 	 * budget, until a request is allowed again
+	 * @param page what the visit did to the page, or {@code null} for a visit to the
+	 * counter alone or one that wrote nothing (an unknown counter, over budget, a reset)
 	 */
-	public record Result(Outcome outcome, long count, long remaining, Duration reset) {
+	public record Result(Outcome outcome, long count, long remaining, Duration reset, PageVisit page) {
+
+		public Result(Outcome outcome, long count, long remaining, Duration reset) {
+			this(outcome, count, remaining, reset, null);
+		}
+
+	}
+
+	/**
+	 * What a visit did to a page.
+	 *
+	 * @param outcome the outcome
+	 * @param count the page's count after the call; 0 for a page not created
+	 */
+	public record PageVisit(PageOutcome outcome, long count) {
+
+	}
+
+	/**
+	 * The outcomes for the page, in the order of the codes the script returns for them, 1
+	 * up.
+	 */
+	public enum PageOutcome {
+
+		/** A visitor new to the page: counted for it. */
+		NEW,
+
+		/** A visitor the page counted before. */
+		RETURNING,
+
+		/**
+		 * A page the counter does not hold, which it may not create: it holds as many
+		 * pages as it may.
+		 */
+		LIMIT,
+
+		/**
+		 * A visitor not counted for the counter (capped, or not countable): the page's
+		 * count only read.
+		 */
+		NOT_COUNTED;
+
+		static PageOutcome of(long code) {
+			if (code < 1 || code > values().length) {
+				throw new IllegalStateException("Unknown page outcome of register-visit.lua: " + code);
+			}
+			return values()[(int) code - 1];
+		}
 
 	}
 

@@ -5,6 +5,8 @@ import java.util.Optional;
 
 import io.github.visitorcounter.counter.RegistrationScript;
 import io.github.visitorcounter.counter.RegistrationScript.Outcome;
+import io.github.visitorcounter.counter.RegistrationScript.PageOutcome;
+import io.github.visitorcounter.counter.RegistrationScript.PageVisit;
 import io.github.visitorcounter.counter.RegistrationScript.Result;
 import io.github.visitorcounter.privacy.Client;
 import io.github.visitorcounter.privacy.CountingPolicy;
@@ -29,6 +31,12 @@ class VisitorCounter {
 
 	/** The owner is deleting the counter: the visit is answered, not counted. */
 	static final String RESETTING = "resetting";
+
+	/**
+	 * The counter holds as many pages as it may: the visit is counted for it, not for the
+	 * page, which is not created.
+	 */
+	static final String PAGE_LIMIT = "page-limit";
 
 	private final RegistrationScript registrationScript;
 
@@ -59,6 +67,16 @@ class VisitorCounter {
 	 * @throws RateLimitExceededException when the client is over its request budget
 	 */
 	Registration register(String counter, String visitorId, Client client) {
+		return register(counter, visitorId, client, null);
+	}
+
+	/**
+	 * Counts the visitor for the counter and for a page of it, as
+	 * {@link #register(String, String, Client)}, in the same one script call.
+	 * @param page the page's normalised path, or {@code null} for the counter alone
+	 * @throws RateLimitExceededException when the client is over its request budget
+	 */
+	Registration register(String counter, String visitorId, Client client, String page) {
 		this.addressLimits.chargeVisit(client);
 		// An IPv6 client by its /64: it could otherwise pass every limit by rotating
 		// addresses.
@@ -72,8 +90,8 @@ class VisitorCounter {
 			}
 		}
 		Optional<String> notCountable = this.countingPolicy.notCountedReason(client);
-		Result result = this.metrics
-			.timeScript(() -> this.registrationScript.register(counter, visitorId, address, notCountable.isEmpty()));
+		Result result = this.metrics.timeScript(
+				() -> this.registrationScript.register(counter, visitorId, address, notCountable.isEmpty(), page));
 		if (result.outcome() == Outcome.UNKNOWN_COUNTER) {
 			throw new ProblemException(ProblemType.UNKNOWN_COUNTER);
 		}
@@ -88,11 +106,12 @@ class VisitorCounter {
 			case CAPPED -> NEW_VISITOR_CAP;
 			case NOT_COUNTABLE -> notCountable.orElseThrow();
 			case RESETTING -> RESETTING;
-			default -> null;
+			default -> (result.page() != null && result.page().outcome() == PageOutcome.LIMIT) ? PAGE_LIMIT : null;
 		};
 		this.metrics.registered(counter,
 				(notCounted != null) ? notCounted : (result.outcome() == Outcome.NEW) ? "new" : "returning");
-		return new Registration(counter, result.count(), result.outcome() == Outcome.NEW, notCounted, budget);
+		return new Registration(counter, result.count(), result.outcome() == Outcome.NEW, notCounted, budget,
+				result.page());
 	}
 
 	/**
@@ -103,8 +122,15 @@ class VisitorCounter {
 	 * @param newVisitor whether this visit was counted
 	 * @param notCountedReason why a visit was not counted, or {@code null}
 	 * @param rateLimit the client's request budget, or {@code null} when budgets are off
+	 * @param page what the visit did to the page, or {@code null} for a visit to the
+	 * counter alone, or one that wrote nothing
 	 */
-	record Registration(String counter, long count, boolean newVisitor, String notCountedReason, RateLimit rateLimit) {
+	record Registration(String counter, long count, boolean newVisitor, String notCountedReason, RateLimit rateLimit,
+			PageVisit page) {
+
+		Registration(String counter, long count, boolean newVisitor, String notCountedReason, RateLimit rateLimit) {
+			this(counter, count, newVisitor, notCountedReason, rateLimit, null);
+		}
 
 	}
 

@@ -193,7 +193,7 @@ class LuaScriptsTests {
 		return new RegistrationScript(template, scripts, keys(properties),
 				RegistrationScriptTestSupport.registry(template, scripts, keys(properties)), properties,
 				new DayProperties(ZoneOffset.UTC, Duration.ofDays(400)), new ChannelProperties(true), limits,
-				Clock.systemUTC());
+				new PageProperties(10_000), Clock.systemUTC());
 	}
 
 	private static CounterKeys keys(CounterProperties properties) {

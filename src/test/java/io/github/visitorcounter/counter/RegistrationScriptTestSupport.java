@@ -55,7 +55,7 @@ abstract class RegistrationScriptTestSupport {
 		return new RegistrationScript(this.redis, scripts, keys(properties),
 				registry(this.redis, scripts, keys(properties)), properties,
 				new DayProperties(ZoneOffset.UTC, Duration.ofDays(400)), new ChannelProperties(true), limits,
-				Clock.systemUTC());
+				new PageProperties(10_000), Clock.systemUTC());
 	}
 
 	LuaScripts scripts() {

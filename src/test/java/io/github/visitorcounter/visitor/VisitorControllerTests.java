@@ -1,6 +1,7 @@
 package io.github.visitorcounter.visitor;
 
 import io.github.visitorcounter.privacy.Client;
+import io.github.visitorcounter.ratelimit.AddressLimits;
 import io.github.visitorcounter.counter.CounterStore;
 import io.github.visitorcounter.web.RateLimit;
 import io.github.visitorcounter.web.RateLimitExceededException;
@@ -46,6 +47,9 @@ class VisitorControllerTests {
 
 	@MockitoBean
 	private CounterStore counterStore;
+
+	@MockitoBean
+	private AddressLimits addressLimits;
 
 	@Test
 	void registersAVisitOnTheDefaultCounter() {

@@ -58,7 +58,14 @@ class ApiContractTests {
 			call("POST /api/visitors", "/api/visitors", Call.VISIT, Call.visitWithBody("{\"visitorId\":\"short\"}")),
 			call("POST /api/visitors/{counter}", "/api/visitors/contract", Call.VISIT,
 					Call.visitTo("/api/visitors/Bad")),
-			call("GET /api/visitors", "/api/visitors", null, null),
+			call("GET /api/visitors", "/api/visitors?counter=contract", null, Call.get("/api/visitors?counter=Bad")),
+			call("POST /api/visitors/{counter}/pages", "/api/visitors/contract/pages", Call.PAGE_VISIT,
+					Call.withBody("POST", "/api/visitors/contract/pages",
+							"{\"visitorId\":\"0b6f3c1e-8a4d-4c55-9a0e-1f2e3d4c5b6a\",\"path\":\"/a?b\"}")),
+			call("GET /api/visitors/{counter}/pages", "/api/visitors/contract/pages?path=/a", null,
+					Call.get("/api/visitors/contract/pages?path=/%25zz")),
+			call("GET /api/visitors/{counter}/pages/top", "/api/visitors/contract/pages/top", null,
+					Call.get("/api/visitors/contract/pages/top?limit=0")),
 			call("GET /api/visitors/{counter}", "/api/visitors/contract", null, Call.get("/api/visitors/Bad")),
 			call("GET /api/visitors/stats", "/api/visitors/stats", null, Call.get("/api/visitors/stats?days=0")),
 			call("GET /api/visitors/{counter}/stats", "/api/visitors/contract/stats", null,
@@ -110,6 +117,8 @@ class ApiContractTests {
 		this.api.awaitStorageReachable();
 		// The bare path's counter, "default", is not listed: the owner creates it.
 		assertThat(send("PUT /api/admin/counters/default {\"count\":0}", address()).statusCode()).isEqualTo(200);
+		// The bare path without counters: the count of "default".
+		assertThat(send("GET /api/visitors", address()).statusCode()).isEqualTo(200);
 		for (Call call : CALLS.values()) {
 			answered();
 			// A stream that opens never ends: those are opened in streamsOverTheirCaps().
@@ -127,9 +136,10 @@ class ApiContractTests {
 			if (call.invalid() != null) {
 				send(call.invalid(), address());
 			}
-			if (call.path().equals("/api/visitors/contract")) {
+			if (call.path().equals("/api/visitors/contract") || call.path().startsWith("/api/visitors/contract/pages")
+					|| call.path().endsWith("?counter=contract")) {
 				// A counter the deployment neither lists nor was given by its owner.
-				send(call.valid().replace("/contract", "/unlisted"), address());
+				send(call.valid().replace("contract", "unlisted"), address());
 			}
 			if (call.body() != null) {
 				send(call.valid().replace(call.body(), "{"), address());
@@ -280,6 +290,8 @@ class ApiContractTests {
 	private record Call(String method, String path, String body, String invalid) {
 
 		static final String VISIT = "{\"visitorId\":\"0b6f3c1e-8a4d-4c55-9a0e-1f2e3d4c5b6a\"}";
+
+		static final String PAGE_VISIT = "{\"visitorId\":\"0b6f3c1e-8a4d-4c55-9a0e-1f2e3d4c5b6a\",\"path\":\"/a\"}";
 
 		String valid() {
 			return this.method + " " + this.path + ((this.body != null) ? " " + this.body : "");

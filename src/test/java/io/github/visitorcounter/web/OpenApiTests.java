@@ -116,8 +116,9 @@ class OpenApiTests extends ApiTestSupport {
 				}
 			}
 		});
-		assertThat(routes).hasSize(15)
-			.contains("post /api/visitors", "get /api/visitors/{counter}", "delete /api/admin/counters/{counter}");
+		assertThat(routes).hasSize(18)
+			.contains("post /api/visitors", "get /api/visitors/{counter}", "delete /api/admin/counters/{counter}",
+					"post /api/visitors/{counter}/pages", "get /api/visitors/{counter}/pages/top");
 		assertThat(routes).allSatisfy((route) -> {
 			String[] parts = route.split(" ");
 			JsonNode operation = paths.path(parts[1]).path(parts[0]);
