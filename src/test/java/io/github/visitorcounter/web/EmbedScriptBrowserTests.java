@@ -62,18 +62,22 @@ class EmbedScriptBrowserTests {
 	}
 
 	@Test
-	void demoPageShowsTheCountInHeroAndFooterAndCountsARefreshOnce() {
+	void demoPageShowsTheCountsOfTheSiteAndThePageAndCountsARevisitOnce() {
 		try (Browser browser = new Browser()) {
 			browser.open(appUrl() + "/");
 			assertThat(browser.awaitTextOtherThan("#hero-count", "…")).isEqualTo("1");
 			assertThat(browser.text("#footer-count")).isEqualTo("1");
+			assertThat(browser.text("#page-count")).isEqualTo("1");
+			assertThat(browser.awaitTextOtherThan("#top-pages", "…")).isEqualTo("/ — 1");
 			String visitorId = browser.localStorage("visitor-counter:id");
 			assertThat(visitorId).matches("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
 			browser.screenshot("demo-page");
 
-			browser.reload();
+			browser.open(appUrl() + "/index.html");
 			assertThat(browser.awaitTextOtherThan("#hero-count", "…")).isEqualTo("1");
 			assertThat(browser.text("#footer-count")).isEqualTo("1");
+			assertThat(browser.text("#page-count")).isEqualTo("1");
+			assertThat(browser.awaitTextOtherThan("#top-pages", "…")).isEqualTo("/ — 1");
 			assertThat(browser.localStorage("visitor-counter:id")).isEqualTo(visitorId);
 			assertThat(browser.uncaughtErrors()).isEmpty();
 		}
@@ -81,6 +85,8 @@ class EmbedScriptBrowserTests {
 			freshProfile.open(appUrl() + "/");
 			assertThat(freshProfile.awaitTextOtherThan("#hero-count", "…")).isEqualTo("2");
 			assertThat(freshProfile.text("#footer-count")).isEqualTo("2");
+			assertThat(freshProfile.text("#page-count")).isEqualTo("2");
+			assertThat(freshProfile.awaitTextOtherThan("#top-pages", "…")).isEqualTo("/ — 2");
 		}
 		assertThat(count("default")).isEqualTo("2");
 	}
