@@ -7,10 +7,16 @@ import java.util.Map;
 
 import io.github.visitorcounter.counter.CounterAdministration;
 import io.github.visitorcounter.counter.CounterName;
+import io.github.visitorcounter.counter.PagePaths;
+import io.github.visitorcounter.counter.PagePaths.InvalidPagePathException;
+import io.github.visitorcounter.counter.PageStore;
+import io.github.visitorcounter.counter.PageStore.PageCount;
+import io.github.visitorcounter.web.InvalidRequestException;
 import io.github.visitorcounter.web.ProblemResponses;
 import io.github.visitorcounter.web.ProblemType;
 import io.github.visitorcounter.web.StreamedJson;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
@@ -31,11 +37,12 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
  * The owner API: set a starting value when migrating, reset a counter, list, export and
- * import counts.
+ * import counts; list a counter's pages, set or reset the count of one.
  */
 @RestController
 @RequestMapping(path = "/api/admin", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -50,16 +57,21 @@ class AdminController {
 	 */
 	static final long MAX_COUNT = 9_007_199_254_740_991L;
 
+	private static final String PAGES_EXAMPLE = "{\"blog\":{\"/posts/hello\":17,\"/\":40}}";
+
 	private final CounterAdministration administration;
 
 	private final CountsWriter counts;
 
 	private final CountsImport imports;
 
-	AdminController(CounterAdministration administration, CountsWriter counts, CountsImport imports) {
+	private final PageStore pages;
+
+	AdminController(CounterAdministration administration, CountsWriter counts, CountsImport imports, PageStore pages) {
 		this.administration = administration;
 		this.counts = counts;
 		this.imports = imports;
+		this.pages = pages;
 	}
 
 	@Operation(summary = "List counters with their counts", description = "By name, however many there are.")
@@ -85,6 +97,37 @@ class AdminController {
 		return noStore(new CounterReset(counter, 0, this.administration.delete(counter)));
 	}
 
+	@Operation(summary = "List a counter's pages",
+			description = "Every page of the counter with its count, most visited first.")
+	@ProblemResponses(ProblemType.INVALID_REQUEST)
+	@GetMapping("/counters/{counter}/pages")
+	ResponseEntity<PageList> listPages(@PathVariable @CounterName String counter) {
+		return noStore(new PageList(counter, this.pages.all(counter)));
+	}
+
+	@Operation(summary = "Set a page's count",
+			description = "A starting value when migrating. Creates the page, whatever the page limit, and the "
+					+ "counter if it does not exist.")
+	@ProblemResponses(ProblemType.INVALID_REQUEST)
+	@PutMapping(path = "/counters/{counter}/pages", consumes = MediaType.APPLICATION_JSON_VALUE)
+	ResponseEntity<PageCount> setPageCount(@PathVariable @CounterName String counter,
+			@Parameter(description = "the page's URL path, normalised as a visit's") @RequestParam String path,
+			@Valid @RequestBody NewCount body) {
+		String page = normalised(path);
+		this.administration.setPageCounts(counter, Map.of(page, body.count()));
+		return noStore(new PageCount(page, body.count()));
+	}
+
+	@Operation(summary = "Reset a page",
+			description = "Removes its count and the visitors it counted: every visitor counts again for it.")
+	@ProblemResponses(ProblemType.INVALID_REQUEST)
+	@DeleteMapping("/counters/{counter}/pages")
+	ResponseEntity<PageReset> resetPage(@PathVariable @CounterName String counter,
+			@Parameter(description = "the page's URL path, normalised as a visit's") @RequestParam String path) {
+		String page = normalised(path);
+		return noStore(new PageReset(page, 0, this.administration.resetPage(counter, page)));
+	}
+
 	@Operation(summary = "Export all counts", description = "By name, however many there are; import reads it.")
 	@GetMapping("/export")
 	ResponseEntity<StreamedJson<Export>> exportCounts() {
@@ -102,6 +145,15 @@ class AdminController {
 	@PostMapping(path = "/import", consumes = MediaType.APPLICATION_JSON_VALUE)
 	ResponseEntity<Imported> importCounts(HttpServletRequest request) throws IOException {
 		return noStore(new Imported(this.imports.importFrom(request.getInputStream())));
+	}
+
+	private static String normalised(String path) {
+		try {
+			return PagePaths.normalise(path);
+		}
+		catch (InvalidPagePathException ex) {
+			throw new InvalidRequestException(Map.of("path", ex.getMessage()));
+		}
 	}
 
 	/**
@@ -140,14 +192,31 @@ class AdminController {
 
 	}
 
-	record Export(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) Instant exportedAt,
-			@Schema(example = "{\"blog\":12,\"default\":1234}",
-					requiredMode = Schema.RequiredMode.REQUIRED) Map<String, Long> counters) {
+	record PageList(@Schema(example = "blog", requiredMode = Schema.RequiredMode.REQUIRED) String counter,
+			@Schema(requiredMode = Schema.RequiredMode.REQUIRED) List<PageCount> pages) {
 
 	}
 
-	record Import(@NotNull(
-			message = "is required") Map<@CounterName String, @NotNull @Min(0) @Max(MAX_COUNT) Long> counters) {
+	record PageReset(@Schema(example = "/posts/hello", requiredMode = Schema.RequiredMode.REQUIRED) String path,
+			@Schema(example = "0", requiredMode = Schema.RequiredMode.REQUIRED) long count,
+			@Schema(example = "3", requiredMode = Schema.RequiredMode.REQUIRED) long removedKeys) {
+
+	}
+
+	record Export(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) Instant exportedAt,
+			@Schema(example = "{\"blog\":12,\"default\":1234}",
+					requiredMode = Schema.RequiredMode.REQUIRED) Map<String, Long> counters,
+			@Schema(description = "the counts of the counters' pages, by counter and normalised path",
+					example = PAGES_EXAMPLE,
+					requiredMode = Schema.RequiredMode.REQUIRED) Map<String, Map<String, Long>> pages) {
+
+	}
+
+	record Import(
+			@NotNull(message = "is required") Map<@CounterName String, @NotNull @Min(0) @Max(MAX_COUNT) Long> counters,
+			@Schema(description = "the counts of pages, by counter and normalised path; each page created, and its "
+					+ "counter if needed",
+					example = PAGES_EXAMPLE) Map<@CounterName String, Map<String, @NotNull @Min(0) @Max(MAX_COUNT) Long>> pages) {
 
 	}
 

@@ -11,6 +11,9 @@ import java.util.function.Consumer;
 
 import io.github.visitorcounter.counter.CounterAdministration;
 import io.github.visitorcounter.counter.CounterNames;
+import io.github.visitorcounter.counter.PagePaths;
+import io.github.visitorcounter.counter.PagePaths.InvalidPagePathException;
+import io.github.visitorcounter.counter.PageProperties;
 import io.github.visitorcounter.web.InvalidRequestException;
 import io.github.visitorcounter.web.PayloadTooLargeException;
 import io.github.visitorcounter.web.ProblemException;
@@ -23,10 +26,10 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.stereotype.Component;
 
 /**
- * Imports what the export produced, however many counters: the body is spooled to a
- * temporary file as it arrives (within its size limit), checked whole, and only then
- * written, a batch of counts per two commands. So an invalid entry anywhere changes
- * nothing, and the heap holds one batch, never the whole body.
+ * Imports what the export produced, counters and their pages, however many counters: the
+ * body is spooled to a temporary file as it arrives (within its size limit), checked
+ * whole, and only then written, a batch of counts per two commands. So an invalid entry
+ * anywhere changes nothing, and the heap holds one batch, never the whole body.
  */
 @Component
 class CountsImport {
@@ -41,10 +44,14 @@ class CountsImport {
 
 	private final long maxBytes;
 
-	CountsImport(JsonMapper jsonMapper, CounterAdministration administration, AdminProperties admin) {
+	private final int maxPagesPerCounter;
+
+	CountsImport(JsonMapper jsonMapper, CounterAdministration administration, AdminProperties admin,
+			PageProperties pages) {
 		this.jsonMapper = jsonMapper;
 		this.administration = administration;
 		this.maxBytes = admin.adminImportMaxSize().toBytes();
+		this.maxPagesPerCounter = pages.maxPerCounter();
 	}
 
 	/**
@@ -55,8 +62,8 @@ class CountsImport {
 		Path spooled = Files.createTempFile("visitor-counter-import-", ".json");
 		try {
 			spool(body, spooled);
-			int counts = read(spooled, null);
-			read(spooled, this.administration::setCounts);
+			int counts = read(spooled, false);
+			read(spooled, true);
 			return counts;
 		}
 		finally {
@@ -79,11 +86,12 @@ class CountsImport {
 	}
 
 	/**
-	 * Reads {@code {"counters": {"<name>": <count>, ...}}} (other properties, such as the
-	 * export's {@code exportedAt}, are skipped), handing batches to the sink if there is
-	 * one.
+	 * Reads {@code {"counters": {"<name>": <count>, ...}}} and, if present,
+	 * {@code "pages": {"<name>": {"<path>": <count>, ...}, ...}} (other properties, such
+	 * as the export's {@code exportedAt}, are skipped), writing batches if told to.
+	 * @return how many counters' counts it holds
 	 */
-	private int read(Path spooled, Consumer<Map<String, Long>> sink) throws IOException {
+	private int read(Path spooled, boolean write) throws IOException {
 		try (InputStream in = Files.newInputStream(spooled); JsonParser parser = this.jsonMapper.createParser(in)) {
 			if (parser.nextToken() != JsonToken.START_OBJECT) {
 				throw new ProblemException(ProblemType.MALFORMED_BODY);
@@ -92,14 +100,17 @@ class CountsImport {
 			while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
 				String property = parser.currentName();
 				JsonToken value = parser.nextToken();
-				if (!"counters".equals(property)) {
+				if ("pages".equals(property)) {
+					readPages(parser, value, write);
+				}
+				else if (!"counters".equals(property)) {
 					parser.skipChildren();
 				}
 				else if (value != JsonToken.START_OBJECT) {
 					throw invalid("must be an object of counts by counter name");
 				}
 				else {
-					counts = readCounts(parser, sink);
+					counts = readCounts(parser, write ? this.administration::setCounts : null);
 				}
 			}
 			if (counts < 0) {
@@ -121,10 +132,7 @@ class CountsImport {
 			if (!CounterNames.isValid(counter)) {
 				throw invalid("holds a name that is not a counter name: " + CounterNames.MESSAGE);
 			}
-			if (count != JsonToken.VALUE_NUMBER_INT || parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER
-					|| parser.getLongValue() < 0 || parser.getLongValue() > AdminController.MAX_COUNT) {
-				throw invalid("holds a count that is not a whole number from 0 to " + AdminController.MAX_COUNT);
-			}
+			requireCount(parser, count, "counters");
 			counts++;
 			if (sink != null) {
 				batch.put(counter, parser.getLongValue());
@@ -140,8 +148,59 @@ class CountsImport {
 		return counts;
 	}
 
+	/**
+	 * Reads the pages of each counter, each counter's at once: at most the page limit,
+	 * each path as a visit would have normalised it.
+	 */
+	private void readPages(JsonParser parser, JsonToken value, boolean write) {
+		if (value != JsonToken.START_OBJECT) {
+			throw invalid("pages", "must be an object of pages by counter name");
+		}
+		while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+			String counter = parser.currentName();
+			if (!CounterNames.isValid(counter) || parser.nextToken() != JsonToken.START_OBJECT) {
+				throw invalid("pages", "must hold an object of counts by path for each counter name");
+			}
+			Map<String, Long> pages = new LinkedHashMap<>();
+			while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+				String path = parser.currentName();
+				requireCount(parser, parser.nextToken(), "pages");
+				if (!isNormalised(path)) {
+					throw invalid("pages", "holds a path that is not a normalised page path (docs/pages.md)");
+				}
+				pages.put(path, parser.getLongValue());
+			}
+			if (pages.size() > this.maxPagesPerCounter) {
+				throw invalid("pages", "holds more than " + this.maxPagesPerCounter + " pages of one counter");
+			}
+			if (write && !pages.isEmpty()) {
+				this.administration.setPageCounts(counter, pages);
+			}
+		}
+	}
+
+	private static boolean isNormalised(String path) {
+		try {
+			return PagePaths.normalise(path).equals(path);
+		}
+		catch (InvalidPagePathException ex) {
+			return false;
+		}
+	}
+
+	private static void requireCount(JsonParser parser, JsonToken count, String field) {
+		if (count != JsonToken.VALUE_NUMBER_INT || parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER
+				|| parser.getLongValue() < 0 || parser.getLongValue() > AdminController.MAX_COUNT) {
+			throw invalid(field, "holds a count that is not a whole number from 0 to " + AdminController.MAX_COUNT);
+		}
+	}
+
 	private static InvalidRequestException invalid(String message) {
-		return new InvalidRequestException(Map.of("counters", message));
+		return invalid("counters", message);
+	}
+
+	private static InvalidRequestException invalid(String field, String message) {
+		return new InvalidRequestException(Map.of(field, message));
 	}
 
 }

@@ -3,6 +3,7 @@ package io.github.visitorcounter.admin;
 import java.time.Clock;
 
 import io.github.visitorcounter.counter.CounterRegistry;
+import io.github.visitorcounter.counter.PageStore;
 import io.github.visitorcounter.web.StreamedJson;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.databind.json.JsonMapper;
@@ -21,10 +22,13 @@ class CountsWriter {
 
 	private final JsonMapper json;
 
+	private final PageStore pages;
+
 	private final Clock clock;
 
-	CountsWriter(CounterRegistry registry, JsonMapper json) {
+	CountsWriter(CounterRegistry registry, PageStore pages, JsonMapper json) {
 		this.registry = registry;
+		this.pages = pages;
 		this.json = json;
 		this.clock = Clock.systemUTC();
 	}
@@ -47,7 +51,8 @@ class CountsWriter {
 	}
 
 	/**
-	 * {@code {"exportedAt":"…","counters":{"blog":12,…}}}, by name: what import reads.
+	 * {@code {"exportedAt":"…","counters":{"blog":12,…},"pages":{"blog":{"/a":3,…},…}}},
+	 * counters by name, pages by counter as found: what import reads.
 	 */
 	StreamedJson<AdminController.Export> export() {
 		return write((generator) -> {
@@ -58,6 +63,18 @@ class CountsWriter {
 			this.registry.forEachCount((counter, count) -> {
 				generator.writeName(counter);
 				generator.writeNumber(count);
+			});
+			generator.writeEndObject();
+			generator.writeName("pages");
+			generator.writeStartObject();
+			this.pages.forEachCounterWithPages((counter, pages) -> {
+				generator.writeName(counter);
+				generator.writeStartObject();
+				pages.forEach((page) -> {
+					generator.writeName(page.path());
+					generator.writeNumber(page.count());
+				});
+				generator.writeEndObject();
 			});
 			generator.writeEndObject();
 		});

@@ -5,13 +5,17 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.core.ZSetOperations.TypedTuple;
 
 /**
- * What a site owner can do to counters: create one or set its count, delete one.
+ * What a site owner can do to counters: create one or set its count, delete one; set or
+ * reset the count of one of its pages.
  * <p>
  * Deleting costs what the counter holds, never what the whole database holds: its keys
  * follow from its name (the dedupe buckets of the levels in use, the days a HyperLogLog
@@ -31,7 +35,11 @@ public class CounterAdministration {
 	 */
 	private static final Duration RESETTING_MARK = Duration.ofMinutes(5);
 
+	static final String RESET_PAGE_SCRIPT = "reset-page.lua";
+
 	private final StringRedisTemplate redis;
+
+	private final LuaScripts scripts;
 
 	private final CounterKeys keys;
 
@@ -43,9 +51,10 @@ public class CounterAdministration {
 
 	private final Clock clock;
 
-	CounterAdministration(StringRedisTemplate redis, CounterKeys keys, CounterRegistry registry,
+	CounterAdministration(StringRedisTemplate redis, LuaScripts scripts, CounterKeys keys, CounterRegistry registry,
 			CounterProperties counters, DayProperties days, Clock clock) {
 		this.redis = redis;
+		this.scripts = scripts;
 		this.keys = keys;
 		this.registry = registry;
 		this.generations = DedupeSets.generations(counters.effectiveDedupeTtl());
@@ -71,6 +80,52 @@ public class CounterAdministration {
 	}
 
 	/**
+	 * Sets the counts of pages of a counter, creating the pages that do not exist, and
+	 * the counter if it does not (with a count of 0): a starting value when migrating.
+	 * The page limit does not apply: the owner decided.
+	 * @param counts counts by normalised path ({@link PagePaths})
+	 */
+	public void setPageCounts(String counter, Map<String, Long> counts) {
+		this.registry.create(counter);
+		this.redis.opsForValue().setIfAbsent(this.keys.count(counter), "0");
+		Set<TypedTuple<String>> pages = new HashSet<>();
+		counts.forEach((path, count) -> pages.add(TypedTuple.of(path, count.doubleValue())));
+		this.redis.opsForZSet().add(this.keys.pageCounts(counter), pages);
+	}
+
+	/**
+	 * Resets a page of a counter: its count and the visitors it counted go, in one atomic
+	 * script call, so every visitor counts again for it; it no longer counts against the
+	 * page limit until visited again.
+	 * @param path the page's normalised path
+	 * @return how many keys were removed
+	 */
+	public long resetPage(String counter, String path) {
+		String digest = this.keys.pageDigest(path);
+		while (true) {
+			int top = 0;
+			for (String generation : this.generations) {
+				top = Math.max(top, topLevel(this.keys.pageDedupeState(counter, digest, generation)));
+			}
+			List<String> keys = new ArrayList<>();
+			keys.add(this.keys.pageCounts(counter));
+			for (String generation : this.generations) {
+				String state = this.keys.pageDedupeState(counter, digest, generation);
+				keys.add(state);
+				for (int level = 0; level <= top; level++) {
+					keys.addAll(this.keys.dedupeBucketsAt(state, level));
+				}
+			}
+			long removed = this.redis
+				.execute(this.scripts.returningIntegers(RESET_PAGE_SCRIPT), keys, path, Integer.toString(top))
+				.get(0);
+			if (removed >= 0) {
+				return removed;
+			}
+		}
+	}
+
+	/**
 	 * Deletes the counter with its dedupe sets and daily uniques: it no longer exists
 	 * unless the settings list it or a visit creates it again, with a count of 0.
 	 * @return how many keys were removed
@@ -83,14 +138,17 @@ public class CounterAdministration {
 			List<String> batch = new ArrayList<>(UNLINK_BATCH);
 			long removed = 0;
 			for (String generation : this.generations) {
-				String state = this.keys.dedupeState(counter, generation);
-				for (int level = 0; level <= topLevel(state); level++) {
-					for (String bucket : this.keys.dedupeBuckets(counter, generation, level)) {
-						removed += add(batch, bucket);
-					}
-				}
-				removed += add(batch, state);
+				removed += addDedupeSets(batch, this.keys.dedupeState(counter, generation));
 			}
+			String pageCounts = this.keys.pageCounts(counter);
+			Set<String> pages = this.redis.opsForZSet().range(pageCounts, 0, -1);
+			for (String path : (pages != null) ? pages : Set.<String>of()) {
+				String digest = this.keys.pageDigest(path);
+				for (String generation : this.generations) {
+					removed += addDedupeSets(batch, this.keys.pageDedupeState(counter, digest, generation));
+				}
+			}
+			removed += add(batch, pageCounts);
 			LocalDate today = this.days.today(this.clock);
 			for (long day = -1; day <= this.days.dayTtl().toDays() + 1; day++) {
 				removed += add(batch, this.keys.day(counter, today.minusDays(day)));
@@ -103,6 +161,17 @@ public class CounterAdministration {
 		finally {
 			this.redis.delete(resetting);
 		}
+	}
+
+	/** Adds the keys of a generation of dedupe sets to the batch, the state last. */
+	private long addDedupeSets(List<String> batch, String state) {
+		long removed = 0;
+		for (int level = 0; level <= topLevel(state); level++) {
+			for (String bucket : this.keys.dedupeBucketsAt(state, level)) {
+				removed += add(batch, bucket);
+			}
+		}
+		return removed + add(batch, state);
 	}
 
 	/**

@@ -37,7 +37,7 @@ class CounterConfiguration {
 	@Bean
 	LuaScripts luaScripts(StringRedisTemplate redis) {
 		return new LuaScripts(redis, RegistrationScript.SCRIPT, AdminFailuresScript.SCRIPT, DailyUniquesScript.SCRIPT,
-				CounterRegistry.SCRIPT, PageStore.SCRIPT);
+				CounterRegistry.SCRIPT, PageStore.SCRIPT, CounterAdministration.RESET_PAGE_SCRIPT);
 	}
 
 	@Bean
@@ -80,9 +80,9 @@ class CounterConfiguration {
 	}
 
 	@Bean
-	CounterAdministration counterAdministration(StringRedisTemplate redis, CounterKeys keys, CounterRegistry registry,
-			CounterProperties counters, DayProperties days, Clock clock) {
-		return new CounterAdministration(redis, keys, registry, counters, days, clock);
+	CounterAdministration counterAdministration(StringRedisTemplate redis, LuaScripts scripts, CounterKeys keys,
+			CounterRegistry registry, CounterProperties counters, DayProperties days, Clock clock) {
+		return new CounterAdministration(redis, scripts, keys, registry, counters, days, clock);
 	}
 
 }

@@ -99,12 +99,10 @@ public class CounterKeys {
 		return keys;
 	}
 
-	/** Every bucket a generation's level may have, whether it exists or not. */
-	List<String> dedupeBuckets(String counter, String generation, int level) {
-		return dedupeBucketsAt(dedupeState(counter, generation), level);
-	}
-
-	/** Every bucket a level of the dedupe sets of a state key may have. */
+	/**
+	 * Every bucket a level of the dedupe sets of a state key may have, whether it exists
+	 * or not.
+	 */
 	List<String> dedupeBucketsAt(String state, int level) {
 		int buckets = 1 << (2 * level);
 		List<String> keys = new ArrayList<>(buckets);
@@ -206,6 +204,11 @@ public class CounterKeys {
 	/** Set once the counters made before the registry are in it. */
 	String registryComplete() {
 		return this.prefix + ":{=registry}:complete";
+	}
+
+	/** A {@code SCAN} pattern for the pages of all counters. */
+	String everyPageCounts() {
+		return this.prefix + ":{*}:pages";
 	}
 
 	/** A {@code SCAN} pattern for the count keys of all counters. */

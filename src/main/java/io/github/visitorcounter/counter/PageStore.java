@@ -3,10 +3,13 @@ package io.github.visitorcounter.counter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.BiConsumer;
 
 import io.github.visitorcounter.counter.ServedCounters.Admission;
 
 import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.core.ZSetOperations.TypedTuple;
 
 /**
  * Reads the pages of a counter ({@link PagePaths}), each read one script call, so one
@@ -52,6 +55,34 @@ public record PageStore(StringRedisTemplate redis, LuaScripts scripts, CounterKe
 			top.add(new PageCount(reply.get(index), count(reply.get(index + 1))));
 		}
 		return Optional.of(top);
+	}
+
+	/** Every page of a counter with its count, most visited first. */
+	public List<PageCount> all(String counter) {
+		Set<TypedTuple<String>> pages = this.redis.opsForZSet()
+			.reverseRangeWithScores(this.keys.pageCounts(counter), 0, -1);
+		return pageCounts(pages);
+	}
+
+	/**
+	 * Walks the counters that hold pages, with their pages, for rare work (the owner's
+	 * export): it scans the whole key space ({@code SCAN}), as pages are not registered
+	 * apart from their counter; one command per counter found.
+	 */
+	public void forEachCounterWithPages(BiConsumer<String, List<PageCount>> action) {
+		KeyScan.forEach(this.redis, this.keys.everyPageCounts(), (key) -> {
+			List<PageCount> pages = pageCounts(this.redis.opsForZSet().rangeWithScores(key, 0, -1));
+			if (!pages.isEmpty()) {
+				action.accept(this.keys.counterOf(key), pages);
+			}
+		});
+	}
+
+	private static List<PageCount> pageCounts(Set<TypedTuple<String>> pages) {
+		if (pages == null) {
+			return List.of();
+		}
+		return pages.stream().map((page) -> new PageCount(page.getValue(), page.getScore().longValue())).toList();
 	}
 
 	/**

@@ -28,7 +28,10 @@ class AdminApiTests extends ApiTestSupport {
 			new String[] { "PUT", "/api/admin/counters/blog", "{\"count\":5}" },
 			new String[] { "DELETE", "/api/admin/counters/blog", null },
 			new String[] { "GET", "/api/admin/export", null },
-			new String[] { "POST", "/api/admin/import", "{\"counters\":{\"blog\":5}}" });
+			new String[] { "POST", "/api/admin/import", "{\"counters\":{\"blog\":5}}" },
+			new String[] { "GET", "/api/admin/counters/blog/pages", null },
+			new String[] { "PUT", "/api/admin/counters/blog/pages?path=/a", "{\"count\":5}" },
+			new String[] { "DELETE", "/api/admin/counters/blog/pages?path=/a", null });
 
 	@Test
 	void refusesEveryRouteWithoutAToken() {
@@ -46,6 +49,11 @@ class AdminApiTests extends ApiTestSupport {
 		for (String[] route : ROUTES) {
 			assertThat(call(route, "Authorization", "Bearer " + TOKEN + "x").statusCode()).isEqualTo(401);
 		}
+		assertThat(this.redis.keys("visitors:{blog}:*")).isEmpty();
+	}
+
+	@Test
+	void refusesATokenSentInAnotherForm() {
 		for (String wrong : List.of("Bearer", "Basic " + TOKEN, TOKEN, "Bearer  ")) {
 			assertThat(call(ROUTES.get(0), "Authorization", wrong).statusCode()).isEqualTo(401);
 		}
@@ -80,10 +88,13 @@ class AdminApiTests extends ApiTestSupport {
 	}
 
 	@Test
-	void deleteRemovesTheCountTheDedupeSetsAndTheDays() {
+	void deleteRemovesTheCountTheDedupeSetsTheDaysAndThePages() {
 		String visitor = UUID.randomUUID().toString();
 		this.api.post("/api/visitors/blog", visit(visitor));
 		this.api.post("/api/visitors/blog", visit(UUID.randomUUID().toString()));
+		this.api.post("/api/visitors/blog/pages", pageVisit(visitor, "/a"));
+		this.api.post("/api/visitors/blog/pages", pageVisit(UUID.randomUUID().toString(), "/b"));
+		assertThat(this.redis.keys("visitors:{blog}:page*")).hasSize(3);
 		this.api.post("/api/visitors/docs", visit(visitor));
 		HttpResponse<String> reset = admin("DELETE", "/api/admin/counters/blog", null);
 		assertThat(reset.body()).startsWith("{\"counter\":\"blog\",\"count\":0,\"removedKeys\":");
@@ -93,6 +104,42 @@ class AdminApiTests extends ApiTestSupport {
 		assertThat(this.api.post("/api/visitors/blog", visit(visitor)).body())
 			.isEqualTo("{\"counter\":\"blog\",\"count\":1,\"newVisitor\":true}");
 		assertThat(this.api.get("/api/visitors/docs").body()).contains("\"count\":1");
+	}
+
+	@Test
+	void setsListsAndResetsTheCountsOfPages() {
+		HttpResponse<String> set = admin("PUT", "/api/admin/counters/blog/pages?path=/posts/hello/", "{\"count\":41}");
+		assertThat(set.body()).isEqualTo("{\"path\":\"/posts/hello\",\"count\":41}");
+		String visitor = UUID.randomUUID().toString();
+		assertThat(this.api.post("/api/visitors/blog/pages", pageVisit(visitor, "/posts/hello")).body())
+			.isEqualTo("{\"counter\":\"blog\",\"count\":1,\"newVisitor\":true,"
+					+ "\"page\":{\"path\":\"/posts/hello\",\"count\":42,\"newVisitor\":true}}");
+		this.api.post("/api/visitors/blog/pages", pageVisit(visitor, "/about"));
+		assertThat(admin("GET", "/api/admin/counters/blog/pages", null).body()).isEqualTo(
+				"{\"counter\":\"blog\",\"pages\":[{\"path\":\"/posts/hello\",\"count\":42},{\"path\":\"/about\",\"count\":1}]}");
+		HttpResponse<String> reset = admin("DELETE", "/api/admin/counters/blog/pages?path=/posts/hello", null);
+		assertThat(reset.body()).isEqualTo("{\"path\":\"/posts/hello\",\"count\":0,\"removedKeys\":2}");
+		assertThat(this.api.get("/api/visitors/blog/pages?path=/posts/hello&path=/about").body()).isEqualTo(
+				"{\"counter\":\"blog\",\"pages\":[{\"path\":\"/posts/hello\",\"count\":0},{\"path\":\"/about\",\"count\":1}]}");
+		// The page's visitors went with its count: each counts again, once.
+		assertThat(this.api.post("/api/visitors/blog/pages", pageVisit(visitor, "/posts/hello")).body())
+			.endsWith("\"page\":{\"path\":\"/posts/hello\",\"count\":1,\"newVisitor\":true}}");
+		assertThat(this.api.post("/api/visitors/blog/pages", pageVisit(visitor, "/posts/hello")).body())
+			.endsWith("\"page\":{\"path\":\"/posts/hello\",\"count\":1,\"newVisitor\":false}}");
+		assertThat(this.api.get("/api/visitors/blog").body()).contains("\"count\":1");
+	}
+
+	@Test
+	void refusesAnInvalidPagePathAndChangesNothing() {
+		for (String path : List.of("posts", "/a?b", "/%zz", "")) {
+			String query = "?path=" + path.replace("%", "%25").replace("?", "%3F");
+			assertThat(admin("PUT", "/api/admin/counters/blog/pages" + query, "{\"count\":1}").statusCode()).as(path)
+				.isEqualTo(400);
+			assertThat(admin("DELETE", "/api/admin/counters/blog/pages" + query, null).statusCode()).as(path)
+				.isEqualTo(400);
+		}
+		assertThat(admin("PUT", "/api/admin/counters/blog/pages", "{\"count\":1}").statusCode()).isEqualTo(400);
+		assertThat(this.redis.keys("*")).isEmpty();
 	}
 
 	@Test
@@ -114,6 +161,35 @@ class AdminApiTests extends ApiTestSupport {
 		assertThat(imported.body()).isEqualTo("{\"imported\":2}");
 		assertThat(this.api.get("/api/visitors/blog").body()).contains("\"count\":12");
 		assertThat(this.api.get("/api/visitors").body()).contains("\"count\":7");
+	}
+
+	@Test
+	void exportsPagesAndImportsThemBack() {
+		this.api.post("/api/visitors/blog/pages", pageVisit(UUID.randomUUID().toString(), "/a"));
+		admin("PUT", "/api/admin/counters/blog/pages?path=/b", "{\"count\":12}");
+		admin("PUT", "/api/admin/counters/docs/pages?path=/", "{\"count\":3}");
+		String export = admin("GET", "/api/admin/export", null).body();
+		assertThat(export).contains("\"counters\":{\"blog\":1,\"docs\":0}")
+			.contains("\"blog\":{\"/a\":1,\"/b\":12}")
+			.contains("\"docs\":{\"/\":3}");
+		TestRedisConfiguration.flushAll(this.redis);
+		assertThat(admin("POST", "/api/admin/import", export).body()).isEqualTo("{\"imported\":2}");
+		assertThat(this.api.get("/api/visitors/blog/pages/top").body()).isEqualTo(
+				"{\"counter\":\"blog\",\"pages\":[{\"path\":\"/b\",\"count\":12},{\"path\":\"/a\",\"count\":1}]}");
+		assertThat(this.api.get("/api/visitors/docs/pages?path=/index.html").body())
+			.isEqualTo("{\"counter\":\"docs\",\"pages\":[{\"path\":\"/\",\"count\":3}]}");
+	}
+
+	@Test
+	void refusesAnImportWithPagesThatAreNotNormalisedOrCountsThatAreNot() {
+		for (String pages : List.of("{\"blog\":{\"/a/\":1}}", "{\"blog\":{\"a\":1}}", "{\"blog\":{\"/a\":-1}}",
+				"{\"Bad Name\":{\"/a\":1}}", "{\"blog\":3}", "[]")) {
+			HttpResponse<String> response = admin("POST", "/api/admin/import",
+					"{\"counters\":{\"blog\":5},\"pages\":" + pages + "}");
+			assertThat(response.statusCode()).as(pages).isEqualTo(400);
+			assertThat(response.body()).as(pages).contains("\"field\":\"pages\"");
+		}
+		assertThat(this.redis.keys("*")).isEmpty();
 	}
 
 	@Test
@@ -150,6 +226,10 @@ class AdminApiTests extends ApiTestSupport {
 		assertThat(admin("POST", "/api/admin/import", export).body()).isEqualTo("{\"imported\":5000}");
 		assertThat(this.api.get("/api/visitors/page-4999").body()).contains("\"count\":4999");
 		assertThat(admin("GET", "/api/admin/counters", null).body()).contains("{\"counter\":\"page-0\",\"count\":0}");
+	}
+
+	private static String pageVisit(String visitorId, String path) {
+		return "{\"visitorId\":\"" + visitorId + "\",\"path\":\"" + path + "\"}";
 	}
 
 	private HttpResponse<String> admin(String method, String path, String json) {

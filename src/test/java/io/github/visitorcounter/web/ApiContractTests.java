@@ -82,6 +82,13 @@ class ApiContractTests {
 					Call.withBody("PUT", "/api/admin/counters/Bad", "{\"count\":7}")),
 			call("DELETE /api/admin/counters/{counter}", "/api/admin/counters/contract", null,
 					Call.withBody("DELETE", "/api/admin/counters/Bad", null)),
+			call("GET /api/admin/counters/{counter}/pages", "/api/admin/counters/contract/pages", null,
+					Call.get("/api/admin/counters/Bad/pages")),
+			call("PUT /api/admin/counters/{counter}/pages", "/api/admin/counters/contract/pages?path=/a",
+					"{\"count\":7}",
+					Call.withBody("PUT", "/api/admin/counters/contract/pages?path=a", "{\"count\":7}")),
+			call("DELETE /api/admin/counters/{counter}/pages", "/api/admin/counters/contract/pages?path=/a", null,
+					Call.withBody("DELETE", "/api/admin/counters/contract/pages?path=a", null)),
 			call("GET /api/admin/export", "/api/admin/export", null, null),
 			call("POST /api/admin/import", "/api/admin/import", "{\"counters\":{\"contract\":7}}",
 					Call.withBody("POST", "/api/admin/import", "{\"counters\":{\"Bad\":7}}")));

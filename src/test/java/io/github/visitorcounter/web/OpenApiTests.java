@@ -116,7 +116,7 @@ class OpenApiTests extends ApiTestSupport {
 				}
 			}
 		});
-		assertThat(routes).hasSize(18)
+		assertThat(routes).hasSize(21)
 			.contains("post /api/visitors", "get /api/visitors/{counter}", "delete /api/admin/counters/{counter}",
 					"post /api/visitors/{counter}/pages", "get /api/visitors/{counter}/pages/top");
 		assertThat(routes).allSatisfy((route) -> {
