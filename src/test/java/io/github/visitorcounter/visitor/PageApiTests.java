@@ -1,10 +1,12 @@
 package io.github.visitorcounter.visitor;
 
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.UUID;
 
 import io.github.visitorcounter.testing.ApiClient;
 import io.github.visitorcounter.testing.ApiTestSupport;
+import io.github.visitorcounter.testing.EventStream;
 import io.github.visitorcounter.testing.WithoutLimits;
 import org.junit.jupiter.api.Test;
 
@@ -54,6 +56,20 @@ class PageApiTests extends ApiTestSupport {
 		assertThat(response.headers().firstValue("Cache-Control")).hasValue("no-store");
 		assertThat(response.headers().firstValue("Visit-Not-Counted")).isEmpty();
 		assertThat(this.api.get("/api/visitors/blog").body()).isEqualTo("{\"counter\":\"blog\",\"count\":2}");
+	}
+
+	@Test
+	void aVisitToAPageIsAVisitToTheSiteForItsLiveCountAndItsDailyUniques() {
+		String alice = UUID.randomUUID().toString();
+		visitPage("blog", alice, "/a");
+		try (EventStream stream = EventStream.open(this.port, "/api/visitors/blog/stream")) {
+			stream.awaitCount(1, Duration.ofSeconds(5));
+			visitPage("blog", UUID.randomUUID().toString(), "/b");
+			assertThat(stream.awaitCount(2, Duration.ofSeconds(5)).count()).isEqualTo(2);
+		}
+		// Returning to the site on another page: a unique of today already.
+		visitPage("blog", alice, "/b");
+		assertThat(read("/api/visitors/blog/stats?days=1")).contains("\"today\":2").contains("\"total\":2");
 	}
 
 	@Test
