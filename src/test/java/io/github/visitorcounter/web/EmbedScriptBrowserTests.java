@@ -100,6 +100,11 @@ class EmbedScriptBrowserTests {
 			new ApiClient(this.port).post("/api/visitors", ApiClient.visit("another-client-0123456789"));
 			browser.wait(Duration.ofSeconds(5)).until((driver) -> "2".equals(browser.text("#hero-count")));
 			assertThat(browser.text("#footer-count")).isEqualTo("2");
+			// A visitor reading another page of the site is a visitor of the site too.
+			new ApiClient(this.port).post("/api/visitors/default/pages",
+					"{\"visitorId\":\"page-reader-0123456789\",\"path\":\"/another/page\"}");
+			browser.wait(Duration.ofSeconds(5)).until((driver) -> "3".equals(browser.text("#hero-count")));
+			assertThat(browser.text("#page-count")).isEqualTo("1");
 			assertThat(browser.script("return window.__notReloaded === true;")).isEqualTo(true);
 			assertThat(browser.uncaughtErrors()).isEmpty();
 		}
