@@ -7,6 +7,10 @@
 #   app-counters, app-counters-ttl30d
 #                 the worst case for a layout that shares keys between a counter's visitors: COUNTERS
 #                 (10,000) counters with PER_COUNTER (1) visitor each, every counter paying for its own keys
+#   app-pages     a site with pages (docs/pages.md): PAGES (1,000) pages of the counter "site" and PAGE_VISITORS
+#                 (100,000) visitors who read PAGES_PER_VISITOR (5) pages each, so 500,000 page visits; reported
+#                 per page visit: per_page_visit_bytes counts all memory (the site's keys too),
+#                 pages_per_page_visit_bytes the MEMORY USAGE of the page keys alone
 #   peer          the Node.js peer's layout (only with PEER_DIR): visitors:id:<raw id> = "1" per visitor
 # How: for each case a fresh throwaway redis-server on a free port and a fresh service; after the service
 # answered its first POST the baseline used_memory is read (empty data set + script cache + client buffers);
@@ -22,7 +26,8 @@
 # With IDEAS=1 it also loads VISITORS_IDEAS (200,000) synthetic entries directly in Redis (EVAL, no HTTP) for
 # alternative layouts (binary digest keys, bucketed listpack hashes, intset buckets, HyperLogLog).
 # Usage (repo root): [JAVA=...] [PEER_DIR=/tmp/node-counter] [VISITORS="10000 100000 1000000"] [COUNTERS=10000]
-#   [PER_COUNTER=1] [CASES="app app-ttl30d app-counters app-counters-ttl30d"] [IDEAS=1] bench/redis-memory.sh [app.jar]
+#   [PER_COUNTER=1] [PAGES=1000] [PAGE_VISITORS=100000] [PAGES_PER_VISITOR=5]
+#   [CASES="app app-ttl30d app-counters app-counters-ttl30d app-pages"] [IDEAS=1] bench/redis-memory.sh [app.jar]
 
 source "$(dirname "$0")/lib.sh"
 
@@ -30,7 +35,10 @@ JAR=$(find_jar "${1:-}")
 VISITORS=${VISITORS:-10000 100000 1000000}
 COUNTERS=${COUNTERS:-10000}
 PER_COUNTER=${PER_COUNTER:-1}
-CASES=${CASES:-app app-ttl30d app-counters app-counters-ttl30d}
+PAGES=${PAGES:-1000}
+PAGE_VISITORS=${PAGE_VISITORS:-100000}
+PAGES_PER_VISITOR=${PAGES_PER_VISITOR:-5}
+CASES=${CASES:-app app-ttl30d app-counters app-counters-ttl30d app-pages}
 [ -n "${PEER_DIR:-}" ] && CASES="$CASES peer"
 export WRK_CONNECTIONS=${WRK_CONNECTIONS:-32}
 
@@ -71,9 +79,25 @@ report() { # case port baseline baseline_dataset visitors counters
 		'BEGIN { printf "case=%s visitors=%d counters=%d keys=%d per_visitor_bytes=%.1f dataset_per_visitor_bytes=%.1f used_memory_mb=%.1f memory_usage_one_dedupe_key=%s %s\n", c, n, cs, k, (u - b) / n, (d - bd) / n, u / 1048576, s, bk }'
 }
 
-# The visitors counted so far: the one counter's count, or for the counters cases every counter's, from Redis.
+# Every page's count of the site, summed, and its pages' keys' MEMORY USAGE, summed: "page_visits bytes keys".
+PAGE_STATS='local visits, bytes, keys, cursor = 0, 0, 0, "0"
+local counts = redis.call("ZRANGE", KEYS[1], 0, -1, "WITHSCORES")
+for i = 2, #counts, 2 do visits = visits + tonumber(counts[i]) end
+repeat
+  local page = redis.call("SCAN", cursor, "MATCH", ARGV[1], "COUNT", 1000)
+  cursor = page[1]
+  for _, key in ipairs(page[2]) do
+    bytes = bytes + redis.call("MEMORY", "USAGE", key, "SAMPLES", 0)
+    keys = keys + 1
+  end
+until cursor == "0"
+return string.format("%d %d %d", visits, bytes + redis.call("MEMORY", "USAGE", KEYS[1], "SAMPLES", 0), keys + 1)'
+
+# The visitors counted so far: the one counter's count, or for the counters cases every counter's, from Redis;
+# for the pages case, the page visits counted.
 counted() { # case url redis-port
 	case $1 in
+		app-pages) rcli "$3" eval "$PAGE_STATS" 1 'visitors:{site}:pages' 'visitors:{site}:page:*' | awk '{ print $1 }' ;;
 		app-counters*) rcli "$3" --scan --pattern '*:{*}:count' | xargs -r redis-cli -p "$3" mget | awk '{ n += $1 } END { print n + 0 }' ;;
 		*) count_of "$2" ;;
 	esac
@@ -84,8 +108,10 @@ measure() { # case visitors
 	case $case in
 		*-ttl30d) env+=(VISITORS_DEDUPE_TTL=30d) ;;
 	esac
+	local target=$visitors wrk_env=()
 	case $case in
 		app-counters*) per_counter=$PER_COUNTER; counters=$((visitors / PER_COUNTER)) ;;
+		app-pages) target=$((visitors * PAGES_PER_VISITOR - 1)); wrk_env=(BENCH_PAGES="$PAGES" BENCH_PAGES_PER_VISITOR="$PAGES_PER_VISITOR") ;;
 	esac
 	start_redis R
 	case $case in
@@ -97,22 +123,34 @@ measure() { # case visitors
 	read -r base base_ds < <(memory "$R_PORT")
 	for run in $(seq 1 60); do
 		line=$(run_wrk "$SVC_URL" new.lua 15 "$SVC_PID" BENCH_PREFIX="$prefix" BENCH_DISTINCT="$visitors" \
-			BENCH_OFFSET="$offset" BENCH_PER_COUNTER="$per_counter")
+			BENCH_OFFSET="$offset" BENCH_PER_COUNTER="$per_counter" "${wrk_env[@]}")
 		offset=$((offset + $(field requests "$line") - WRK_CONNECTIONS)); [ "$offset" -ge 0 ] || offset=0
 		count=$(counted "$case" "$SVC_URL" "$R_PORT")
 		log "$case load run $run: count=$count $line"
 		[ "$(field requests "$line")" -gt 0 ] || { echo "case=$case: wrk sent nothing" >&2; exit 1; }
-		[ "${count:-0}" -gt "$visitors" ] && break # + 1 for the readiness probe
+		[ "${count:-0}" -gt "$target" ] && break # + 1 for the readiness probe, or - 1 in $target
 	done
-	[ "${count:-0}" -gt "$visitors" ] || { echo "case=$case did not reach $visitors visitors (count=$count)" >&2; exit 1; }
+	[ "${count:-0}" -gt "$target" ] || { echo "case=$case did not reach $target (count=$count)" >&2; exit 1; }
 	stop_pid "$SVC_PID" # no more client buffers from the service
 	report "$case" "$R_PORT" "$base" "$base_ds" "$visitors" "$counters"
+	[ "$case" != app-pages ] || report_pages "$R_PORT" "$base"
 	stop_pid "$R_PID"
+}
+
+# The pages case per page visit: all memory, and the page keys alone (the site's keys apart).
+report_pages() { # port baseline
+	local used stats site_count; rcli "$1" slowlog reset >/dev/null
+	used=$(info_field "$1" memory used_memory)
+	stats=$(rcli "$1" eval "$PAGE_STATS" 1 'visitors:{site}:pages' 'visitors:{site}:page:*')
+	site_count=$(rcli "$1" get 'visitors:{site}:count')
+	awk -v u="$used" -v b="$2" -v s="$stats" -v site="$site_count" -v p="$PAGES" \
+		'BEGIN { split(s, a, " "); printf "case=app-pages pages=%d site_visitors=%d page_visits=%d per_page_visit_bytes=%.1f pages_keys=%d pages_memory_usage_bytes=%d pages_per_page_visit_bytes=%.1f\n", p, site, a[1], (u - b) / a[1], a[3], a[2], a[2] / a[1] }'
 }
 
 for case in $CASES; do
 	case $case in
 		app-counters*) measure "$case" $((COUNTERS * PER_COUNTER)) ;;
+		app-pages) measure "$case" "$PAGE_VISITORS" ;;
 		*) for visitors in $VISITORS; do measure "$case" "$visitors"; done ;;
 	esac
 done

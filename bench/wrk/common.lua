@@ -7,6 +7,9 @@
 --   BENCH_OFFSET       starting at this index (so that consecutive runs continue where the last one stopped)
 --   BENCH_PER_COUNTER  if set (with BENCH_DISTINCT), id number i goes to the counter w-<i / BENCH_PER_COUNTER>
 --                      instead of the script's path, so that many counters get this many visitors each
+--   BENCH_PAGES        if set (with BENCH_DISTINCT), each of the distinct visitors reads BENCH_PAGES_PER_VISITOR
+--                      (default 5) different pages out of this many of the counter "site", through
+--                      POST <path>/site/pages: request number i is visitor i / per-visitor's page i % per-visitor
 local prefix = os.getenv("BENCH_PREFIX") or "run"
 local pool_prefix = os.getenv("BENCH_POOL_PREFIX") or "pool"
 local pool_size = tonumber(os.getenv("BENCH_POOL") or "1000")
@@ -14,6 +17,8 @@ local distinct = tonumber(os.getenv("BENCH_DISTINCT") or "0")
 local offset = tonumber(os.getenv("BENCH_OFFSET") or "0")
 local per_counter = tonumber(os.getenv("BENCH_PER_COUNTER") or "0")
 local threads = tonumber(os.getenv("BENCH_THREADS") or "1")
+local pages = tonumber(os.getenv("BENCH_PAGES") or "0")
+local pages_per_visitor = tonumber(os.getenv("BENCH_PAGES_PER_VISITOR") or "5")
 local counter = 0
 local thread_index = 0
 -- A User-Agent on every request: the app does not count visits without one (bot filter), so wrk's default
@@ -37,9 +42,20 @@ local function body(id)
   return '{"visitorId":"' .. id .. '"}'
 end
 
+-- Visitor v's k-th page: 199 is prime to 1,000, so a visitor's pages are distinct while per-visitor < 6 (of 1,000).
+local function page_request(index)
+  local visitor, k = math.floor(index / pages_per_visitor) % distinct, index % pages_per_visitor
+  local page = (visitor * 7 + k * 199) % pages
+  return wrk.format("POST", wrk.path .. "/site/pages", json, string.format(
+    '{"visitorId":"%s-visitor-%010d","path":"/posts/%d"}', prefix, visitor, page))
+end
+
 -- A visitor never seen before (or, with BENCH_DISTINCT, one of a fixed set of distinct ids).
 function new_request()
   counter = counter + 1
+  if distinct > 0 and pages > 0 then
+    return page_request((offset + (counter - 1) * threads + thread_index) % (distinct * pages_per_visitor))
+  end
   local id, path = nil, wrk.path
   if distinct > 0 then
     local index = (offset + (counter - 1) * threads + thread_index) % distinct

@@ -49,7 +49,7 @@ class DocumentationExamplesTests {
 
 	/** In reading order: the README first, then the deep dives it links to. */
 	private static final List<Path> DOCUMENTS = List.of(Path.of("README.md"), Path.of("docs", "errors.md"),
-			Path.of("docs", "live-counts.md"), Path.of("docs", "abuse-resistance.md"));
+			Path.of("docs", "live-counts.md"), Path.of("docs", "abuse-resistance.md"), Path.of("docs", "pages.md"));
 
 	private static final Pattern BLOCK = Pattern.compile("(?ms)^ *```shell\\n(.*?)^ *```");
 

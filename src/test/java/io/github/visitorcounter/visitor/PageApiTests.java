@@ -2,11 +2,16 @@ package io.github.visitorcounter.visitor;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.UUID;
 
 import io.github.visitorcounter.testing.ApiClient;
 import io.github.visitorcounter.testing.ApiTestSupport;
 import io.github.visitorcounter.testing.EventStream;
+import io.github.visitorcounter.testing.RedisMonitor;
+import io.github.visitorcounter.testing.RedisServer;
 import io.github.visitorcounter.testing.WithoutLimits;
 import org.junit.jupiter.api.Test;
 
@@ -15,6 +20,7 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.test.context.TestPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The pages of a counter end to end, over HTTP, against a real Redis.
@@ -70,6 +76,31 @@ class PageApiTests extends ApiTestSupport {
 		// Returning to the site on another page: a unique of today already.
 		visitPage("blog", alice, "/b");
 		assertThat(read("/api/visitors/blog/stats?days=1")).contains("\"today\":2").contains("\"total\":2");
+	}
+
+	@Test
+	void registersAVisitToAPageWithOneScriptCallAndReadsWithOne() throws Exception {
+		// The first visit admits the counter and loads the script.
+		visitPage("blog", UUID.randomUUID().toString(), "/");
+		this.api.get("/api/visitors/blog/pages/top");
+		String returning = UUID.randomUUID().toString();
+		RedisServer redisServer = RedisServer.shared();
+		try (RedisMonitor monitor = new RedisMonitor(redisServer.host(), redisServer.port())) {
+			for (int i = 0; i < 10; i++) {
+				String visitor = (i % 2 == 0) ? returning : UUID.randomUUID().toString();
+				assertThat(visitPage("blog", visitor, "/posts/" + (i % 3)).statusCode()).isEqualTo(200);
+			}
+			read("/api/visitors/blog/pages?path=/a&path=/b");
+			read("/api/visitors/blog/pages/top");
+			read("/api/visitors?counter=blog&counter=other");
+			// Ten visits and two page reads, each a script call; the counts of many
+			// counters
+			// one MGET.
+			List<String> expected = new ArrayList<>(Collections.nCopies(12, "evalsha"));
+			expected.add("mget");
+			await().atMost(Duration.ofSeconds(5)).until(() -> monitor.clientCommands().size() >= expected.size());
+			assertThat(monitor.clientCommands()).isEqualTo(expected);
+		}
 	}
 
 	@Test
