@@ -68,6 +68,36 @@
     for (var i = 0; i < elements.length; i++) elements[i].textContent = text;
   }
 
+  function request(url, options) {
+    options.headers.Accept = "application/json";
+    options.credentials = "omit";
+    return fetch(url, options).then(function (response) {
+      if (!response.ok) throw new Error("HTTP " + response.status + " from " + url);
+      return response.json();
+    });
+  }
+
+  // Other pages' counts: one read once this visit is counted, answered in request order.
+  function showPages(url, here, page) {
+    var wanted = Object.create(null);
+    var elements = document.querySelectorAll("[data-page-count]");
+    for (var i = 0; i < elements.length; i++) {
+      var path = elements[i].getAttribute("data-page-count") || here;
+      if (path === here && page) elements[i].textContent = format(page.count);
+      else (wanted[path] = wanted[path] || []).push(elements[i]);
+    }
+    var paths = Object.keys(wanted);
+    if (paths.length) {
+      request(url + "/pages?path=" + paths.map(encodeURIComponent).join("&path="), { headers: {} })
+        .then(function (body) {
+          paths.forEach(function (path, i) {
+            wanted[path].forEach(function (element) { element.textContent = format(body.pages[i].count); });
+          });
+        })
+        .catch(warn);
+    }
+  }
+
   // data-live: follow the count over server-sent events. Without EventSource, or when the stream is refused,
   // the one-shot number stays; EventSource itself reconnects (with Last-Event-ID) after network errors.
   function live(url) {
@@ -90,23 +120,26 @@
   try {
     var script = thisScript();
     var origin = new URL(script.src, location.href).origin;
-    var counter = script.getAttribute("data-counter");
+    var pages = script.hasAttribute("data-pages");
+    // Page routes name their counter.
+    var counter = script.getAttribute("data-counter") || (pages ? "default" : "");
     var url = origin + "/api/visitors" + (counter ? "/" + encodeURIComponent(counter) : "");
     var store = storage("localStorage") || storage("sessionStorage");
     var ignored = store && store.getItem(IGNORE_KEY) === "1";
-    var options = { headers: { Accept: "application/json" }, credentials: "omit" };
+    var here = location.pathname;
+    var options = { headers: {} };
     if (!ignored) {
       options.method = "POST";
       options.headers["Content-Type"] = "application/json";
-      options.body = JSON.stringify({ visitorId: store ? visitorId(store) : newId() });
+      options.body = JSON.stringify({ visitorId: store ? visitorId(store) : newId(), path: pages ? here : undefined });
     }
-    fetch(url, options)
-      .then(function (response) {
-        if (!response.ok) throw new Error("HTTP " + response.status + " from " + url);
-        return response.json();
-      })
+    request(url + (pages && !ignored ? "/pages" : ""), options)
       .then(function (body) {
-        whenReady(function () { show(body.count); });
+        whenReady(function () {
+          show(body.count);
+          if (pages) showPages(url, here, body.page);
+          document.dispatchEvent(new Event("visitor-counter"));
+        });
         if (script.hasAttribute("data-live")) live(url);
       })
       .catch(warn);

@@ -44,6 +44,7 @@ class DashboardBrowserTests extends ApiTestSupport {
 					.intValue() == 30);
 			assertThat(browser.script("return document.querySelector('#chart rect:last-of-type').dataset.date;"))
 				.isEqualTo(today.toString());
+			assertThat(browser.awaitTextOtherThan("#pages-status", "Loading…")).startsWith("No page counted yet");
 			assertThat(Files.size(browser.screenshot("dashboard"))).isPositive();
 
 			this.api.post("/api/visitors/blog", ApiClient.visit("another-visitor-0123456789"));

@@ -7,18 +7,22 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.regex.Pattern;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 /**
  * A tiny static web server on another port: stands for someone's personal site that
- * embeds the counter. It serves the pages under {@code src/test/resources/embed/}, with
- * {@code {{app}}} replaced by the counter's base URL. Reached as
- * {@code http://localhost:port} and as {@code http://127.0.0.1:port}: two different
- * origins, one server.
+ * embeds the counter. It serves the pages under {@code src/test/resources/embed/}
+ * (folders too: {@code /posts/first.html}), with {@code {{app}}} replaced by the
+ * counter's base URL. Reached as {@code http://localhost:port} and as
+ * {@code http://127.0.0.1:port}: two different origins, one server.
  */
 public class StaticSite implements AutoCloseable {
+
+	/** A page's path below the site's root: no {@code ..}, no directory listing. */
+	private static final Pattern PAGE_NAME = Pattern.compile("([a-z0-9-]+/)*[a-z0-9-]+\\.html");
 
 	private final HttpServer server;
 
@@ -44,8 +48,9 @@ public class StaticSite implements AutoCloseable {
 	}
 
 	private void serve(HttpExchange exchange) throws IOException {
-		String name = exchange.getRequestURI().getPath().replaceAll("[^a-z0-9.-]", "");
-		try (InputStream page = StaticSite.class.getResourceAsStream("/embed/" + name);
+		String name = exchange.getRequestURI().getPath().substring(1);
+		try (InputStream page = PAGE_NAME.matcher(name).matches()
+				? StaticSite.class.getResourceAsStream("/embed/" + name) : null;
 				OutputStream body = exchange.getResponseBody()) {
 			if (page == null) {
 				exchange.sendResponseHeaders(404, -1);
