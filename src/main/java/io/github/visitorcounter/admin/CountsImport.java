@@ -98,6 +98,7 @@ class CountsImport {
 		}
 	}
 
+	/**
 	 * Reads {@code {"counters": {"<name>": <count>, ...}}} and, if present,
 	 * {@code "pages": {"<name>": {"<path>": <count>, ...}, ...}} (other properties, such
 	 * as the export's {@code exportedAt}, are skipped), writing batches if told to.
