@@ -44,6 +44,7 @@ class CounterPropertiesTests {
 			assertThat(properties.effectiveDedupeTtl()).isZero();
 			assertThat(context.getBean(CorsProperties.class).allowedOrigins()).isEmpty();
 			assertThat(properties.effectiveIdSecret()).isEqualTo(CounterProperties.DEFAULT_ID_SECRET);
+			assertThat(context.getBean(PageProperties.class).maxPerCounter()).isEqualTo(10_000);
 		});
 	}
 
@@ -51,7 +52,7 @@ class CounterPropertiesTests {
 	void bindsTheEnvironmentForm() {
 		Map<String, Object> variables = Map.of("VISITORS_DEDUPE_TTL", "30d", "VISITORS_KEY_PREFIX", "mysite",
 				"VISITORS_ID_SECRET", "0123456789abcdef0123", "VISITORS_ALLOWED_ORIGINS",
-				"https://a.example,https://b.example");
+				"https://a.example,https://b.example", "VISITORS_PAGES_MAX_PER_COUNTER", "250");
 		StandardEnvironment environment = new StandardEnvironment() {
 
 			@Override
@@ -71,6 +72,7 @@ class CounterPropertiesTests {
 			assertThat(properties.effectiveIdSecret()).isEqualTo("0123456789abcdef0123");
 			assertThat(context.getBean(CorsProperties.class).allowedOrigins())
 				.isEqualTo(List.of("https://a.example", "https://b.example"));
+			assertThat(context.getBean(PageProperties.class).maxPerCounter()).isEqualTo(250);
 		});
 	}
 
@@ -97,6 +99,7 @@ class CounterPropertiesTests {
 			visitors.excluded-ips=192.0.2.0/24,intranet    | visitors.excludedIps[1]
 			visitors.rate-limit.requests=0                 | visitors.rate-limit.requests
 			visitors.new-visitor-cap.window=0s             | visitors.new-visitor-cap.window
+			visitors.pages.max-per-counter=0               | visitors.pages.maxPerCounter
 			""")
 	void refusesToStartWithAnInvalidSettingAndNamesIt(String setting, String property, CapturedOutput output) {
 		assertThatException().isThrownBy(
@@ -110,7 +113,7 @@ class CounterPropertiesTests {
 
 	@Configuration(proxyBeanMethods = false)
 	@EnableConfigurationProperties({ CounterProperties.class, ServedCountersProperties.class, DayProperties.class,
-			ChannelProperties.class, CorsProperties.class })
+			ChannelProperties.class, CorsProperties.class, PageProperties.class })
 	static class PropertiesConfiguration {
 
 	}

@@ -34,10 +34,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * site's are exact, and every visitor is new exactly once to the site and to each page it
  * read. Each subclass runs it against a Redis of its own kind.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = "visitors.admin-token=" + PageConcurrencyTestSupport.TOKEN)
 @WithoutLimits
 @DirtiesContext
 abstract class PageConcurrencyTestSupport {
+
+	static final String TOKEN = "pages-admin-token-0123456789";
 
 	private static final int THREADS = 32;
 
@@ -48,7 +51,7 @@ abstract class PageConcurrencyTestSupport {
 	private static final int PAGES = 50;
 
 	@LocalServerPort
-	private int port;
+	int port;
 
 	@Test
 	void countsEveryPageAndTheSiteExactlyUnderConcurrentVisits() throws Exception {

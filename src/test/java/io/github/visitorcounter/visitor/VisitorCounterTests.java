@@ -4,6 +4,7 @@ import io.github.visitorcounter.counter.ChannelProperties;
 import io.github.visitorcounter.counter.CounterProperties;
 import io.github.visitorcounter.counter.ServedCountersProperties;
 import io.github.visitorcounter.counter.DayProperties;
+import io.github.visitorcounter.counter.PageProperties;
 import io.github.visitorcounter.privacy.Client;
 import io.github.visitorcounter.privacy.CountingPolicy;
 import io.github.visitorcounter.privacy.PrivacyProperties;
@@ -33,7 +34,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 @DataRedisTest(properties = "visitors.rate-limit.requests=1")
 @EnableConfigurationProperties({ CounterProperties.class, ServedCountersProperties.class, DayProperties.class,
 		ChannelProperties.class, PrivacyProperties.class, RateLimitProperties.class, NewVisitorCapProperties.class,
-		ReadLimitProperties.class })
+		ReadLimitProperties.class, PageProperties.class })
 @ComponentScan(basePackages = { "io.github.visitorcounter.counter", "io.github.visitorcounter.ratelimit" })
 @Import({ TestRedisConfiguration.class, VisitorCounter.class, CountingPolicy.class, VisitMetrics.class,
 		SimpleMeterRegistry.class })
