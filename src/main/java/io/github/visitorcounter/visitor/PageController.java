@@ -21,6 +21,9 @@ import io.github.visitorcounter.web.ProblemResponses;
 import io.github.visitorcounter.web.ProblemType;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.enums.ParameterIn;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
@@ -86,9 +89,15 @@ record PageController(VisitorCounter visitorCounter, CountReads counts, PageStor
 					+ "a page the counter does not hold. One Redis command.")
 	@ApiResponse(responseCode = "200", description = "The counts")
 	@GetMapping
-	PagesResponse readPages(@PathVariable @CounterName String counter, @Parameter(
-			description = "a page's URL path, up to " + MAX_PATHS + " times") @RequestParam("path") List<String> paths,
-			HttpServletRequest httpRequest, HttpServletResponse httpResponse) {
+	@Parameter(name = "path", in = ParameterIn.QUERY, required = true,
+			description = "a page's URL path, up to " + MAX_PATHS + " times",
+			array = @ArraySchema(schema = @Schema(type = "string")))
+	PagesResponse readPages(@PathVariable @CounterName String counter, HttpServletRequest httpRequest,
+			HttpServletResponse httpResponse) {
+		List<String> paths = RepeatedParameter.values(httpRequest, "path");
+		if (paths.isEmpty()) {
+			throw new InvalidRequestException(Map.of("path", "is required"));
+		}
 		if (paths.size() > MAX_PATHS) {
 			throw new InvalidRequestException(Map.of("path", "must be given at most " + MAX_PATHS + " times"));
 		}

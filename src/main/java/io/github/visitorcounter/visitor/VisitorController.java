@@ -19,6 +19,8 @@ import io.github.visitorcounter.web.ProblemType;
 import io.github.visitorcounter.web.VisitHeaders;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.enums.ParameterIn;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -34,7 +36,6 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
-import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
@@ -125,12 +126,12 @@ class VisitorController {
 	@ProblemResponses({ ProblemType.INVALID_REQUEST, ProblemType.UNKNOWN_COUNTER, ProblemType.RATE_LIMITED,
 			ProblemType.STORAGE_UNAVAILABLE })
 	@GetMapping("")
-	Object readCount(
-			@Parameter(description = "counters to read, up to " + MAX_COUNTERS
-					+ "; without any, the counter named `default`") @RequestParam(name = "counter",
-							required = false) List<String> counters,
-			HttpServletRequest httpRequest, HttpServletResponse httpResponse) {
-		if (counters == null) {
+	@Parameter(name = "counter", in = ParameterIn.QUERY,
+			description = "counters to read, up to " + MAX_COUNTERS + "; without any, the counter named `default`",
+			array = @ArraySchema(schema = @Schema(type = "string")))
+	Object readCount(HttpServletRequest httpRequest, HttpServletResponse httpResponse) {
+		List<String> counters = RepeatedParameter.values(httpRequest, "counter");
+		if (counters.isEmpty()) {
 			CountResponse response = this.counts.read(CounterNames.DEFAULT);
 			httpResponse.setHeader(HttpHeaders.CACHE_CONTROL, NO_STORE);
 			return response;

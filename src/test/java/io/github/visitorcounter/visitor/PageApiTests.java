@@ -148,6 +148,27 @@ class PageApiTests extends ApiTestSupport {
 	}
 
 	@Test
+	void readsAPathAloneAsWithOthersCommasAndSpacesIncluded() {
+		visitPage("blog", UUID.randomUUID().toString(), "/tags/a,b");
+		visitPage("blog", UUID.randomUUID().toString(), "/a ");
+		String commaPage = "{\"path\":\"/tags/a,b\",\"count\":1}";
+		String spacePage = "{\"path\":\"/a%20\",\"count\":1}";
+		assertThat(read("/api/visitors/blog/pages?path=/tags/a,b")).contains(commaPage);
+		assertThat(read("/api/visitors/blog/pages?path=/tags/a,b&path=/a%20")).contains(commaPage, spacePage);
+		assertThat(read("/api/visitors/blog/pages?path=/a%20")).contains(spacePage);
+	}
+
+	@Test
+	void refusesAnEmptyOrMissingPathOrCounterAndReadsNothing() {
+		for (String read : List.of("/api/visitors/blog/pages?path=", "/api/visitors/blog/pages?path",
+				"/api/visitors/blog/pages", "/api/visitors/blog/pages?path=%20/a", "/api/visitors?counter=")) {
+			HttpResponse<String> response = this.api.get(read);
+			assertThat(response.statusCode()).as(read).isEqualTo(400);
+			assertThat(response.body()).as(read).contains("invalid-request").contains("\"field\"");
+		}
+	}
+
+	@Test
 	void readsManyCountersInTheOrderAsked() {
 		this.api.post("/api/visitors/a", ApiClient.visit(UUID.randomUUID().toString()));
 		visitPage("b", UUID.randomUUID().toString(), "/");
