@@ -13,7 +13,6 @@ import io.github.visitorcounter.counter.CounterAdministration;
 import io.github.visitorcounter.counter.CounterNames;
 import io.github.visitorcounter.counter.PagePaths;
 import io.github.visitorcounter.counter.PagePaths.InvalidPagePathException;
-import io.github.visitorcounter.counter.PageProperties;
 import io.github.visitorcounter.web.InvalidRequestException;
 import io.github.visitorcounter.web.PayloadTooLargeException;
 import io.github.visitorcounter.web.ProblemException;
@@ -44,14 +43,10 @@ class CountsImport {
 
 	private final long maxBytes;
 
-	private final int maxPagesPerCounter;
-
-	CountsImport(JsonMapper jsonMapper, CounterAdministration administration, AdminProperties admin,
-			PageProperties pages) {
+	CountsImport(JsonMapper jsonMapper, CounterAdministration administration, AdminProperties admin) {
 		this.jsonMapper = jsonMapper;
 		this.administration = administration;
 		this.maxBytes = admin.adminImportMaxSize().toBytes();
-		this.maxPagesPerCounter = pages.maxPerCounter();
 	}
 
 	/**
@@ -162,8 +157,9 @@ class CountsImport {
 	}
 
 	/**
-	 * Reads the pages of each counter, each counter's at once: at most the page limit,
-	 * each path as a visit would have normalised it.
+	 * Reads the pages of each counter, each path as a visit would have normalised it,
+	 * writing them a batch at a time. The page limit bounds what visits create, not what
+	 * the owner restores: whatever export wrote, import takes back.
 	 */
 	private void readPages(JsonParser parser, JsonToken value, boolean write) {
 		if (value != JsonToken.START_OBJECT) {
@@ -182,14 +178,19 @@ class CountsImport {
 					throw invalid("pages", "holds a path that is not a normalised page path (docs/pages.md)");
 				}
 				pages.put(path, parser.getLongValue());
+				if (pages.size() == BATCH) {
+					writePages(counter, pages, write);
+				}
 			}
-			if (pages.size() > this.maxPagesPerCounter) {
-				throw invalid("pages", "holds more than " + this.maxPagesPerCounter + " pages of one counter");
-			}
-			if (write && !pages.isEmpty()) {
-				this.administration.setPageCounts(counter, pages);
-			}
+			writePages(counter, pages, write);
 		}
+	}
+
+	private void writePages(String counter, Map<String, Long> pages, boolean write) {
+		if (write && !pages.isEmpty()) {
+			this.administration.setPageCounts(counter, pages);
+		}
+		pages.clear();
 	}
 
 	private static boolean isNormalised(String path) {

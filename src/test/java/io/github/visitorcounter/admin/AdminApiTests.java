@@ -19,7 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The owner API with {@code VISITORS_ADMIN_TOKEN} set: every route without a token, with
  * a wrong one and with the right one.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "visitors.admin-token=" + AdminApiTests.TOKEN)
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = { "visitors.admin-token=" + AdminApiTests.TOKEN, "visitors.pages.max-per-counter=2" })
 class AdminApiTests extends ApiTestSupport {
 
 	static final String TOKEN = "test-admin-token-0123456789";
@@ -178,6 +179,18 @@ class AdminApiTests extends ApiTestSupport {
 				"{\"counter\":\"blog\",\"pages\":[{\"path\":\"/b\",\"count\":12},{\"path\":\"/a\",\"count\":1}]}");
 		assertThat(this.api.get("/api/visitors/docs/pages?path=/index.html").body())
 			.isEqualTo("{\"counter\":\"docs\",\"pages\":[{\"path\":\"/\",\"count\":3}]}");
+	}
+
+	@Test
+	void importsBackPagesTheOwnerSetPastTheLimit() {
+		this.api.post("/api/visitors/blog/pages", pageVisit(UUID.randomUUID().toString(), "/a"));
+		this.api.post("/api/visitors/blog/pages", pageVisit(UUID.randomUUID().toString(), "/b"));
+		admin("PUT", "/api/admin/counters/blog/pages?path=/c", "{\"count\":7}");
+		String export = admin("GET", "/api/admin/export", null).body();
+		assertThat(export).contains("\"blog\":{\"/a\":1,\"/b\":1,\"/c\":7}");
+		TestRedisConfiguration.flushAll(this.redis);
+		assertThat(admin("POST", "/api/admin/import", export).statusCode()).isEqualTo(200);
+		assertThat(admin("GET", "/api/admin/export", null).body()).contains("\"blog\":{\"/a\":1,\"/b\":1,\"/c\":7}");
 	}
 
 	@Test
