@@ -17,7 +17,8 @@ import org.springframework.core.env.Environment;
  * client may take to send its headers; {@link MalformedUriValve} refuses broken URIs and
  * query strings on every route, {@link MediaTypeHeadersValve} a broken {@code Accept} or
  * {@code Content-Type}; {@link ForwardedHeadersValve} leaves forwarded headers to Tomcat;
- * {@link UnreadBodyValve} never waits for a body nobody reads; and
+ * {@link UnreadBodyValve} never waits for a body nobody reads;
+ * {@link PipelinedRequestsValve} serves one of a client's pipelined requests; and
  * {@link ProblemErrorReportValve} replaces Tomcat's HTML error report. Ordered last, so
  * that it also replaces the valve Spring Boot installs.
  */
@@ -56,6 +57,7 @@ class TomcatConfiguration implements WebServerFactoryCustomizer<TomcatServletWeb
 			}
 			// In this order: the error report valve renders what the others refuse.
 			host.getPipeline().addValve(new ProblemErrorReportValve());
+			host.getPipeline().addValve(new PipelinedRequestsValve());
 			host.getPipeline().addValve(new MalformedUriValve());
 			host.getPipeline().addValve(new MediaTypeHeadersValve());
 			if (!this.forwardedHeadersReadBySpring) {
