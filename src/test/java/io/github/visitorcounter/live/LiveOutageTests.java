@@ -12,17 +12,15 @@ import io.github.visitorcounter.testing.DirectRedis;
 import io.github.visitorcounter.testing.EventStream;
 import io.github.visitorcounter.testing.RedisServer;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -41,8 +39,8 @@ class LiveOutageTests {
 	private static final Duration FAST = Duration.ofSeconds(3);
 
 	/** Appends every write, so a restart keeps the counts and streams can carry on. */
-	@AutoClose
-	private static final RedisServer redis = RedisServer
+	@RegisterExtension
+	static final RedisServer redis = RedisServer
 		.start(RedisServer.Options.plain().withExtraArgs("--appendonly", "yes", "--appendfsync", "always"));
 
 	@LocalServerPort
@@ -54,11 +52,6 @@ class LiveOutageTests {
 	private ApiClient api;
 
 	private final List<EventStream> streams = new ArrayList<>();
-
-	@DynamicPropertySource
-	static void redisUrl(DynamicPropertyRegistry registry) {
-		registry.add("spring.data.redis.url", redis::url);
-	}
 
 	@BeforeEach
 	void setUp() {

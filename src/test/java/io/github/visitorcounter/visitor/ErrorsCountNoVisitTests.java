@@ -19,9 +19,9 @@ import java.util.regex.Pattern;
 import io.github.visitorcounter.testing.ApiClient;
 import io.github.visitorcounter.testing.RawHttp;
 import io.github.visitorcounter.testing.RedisServer;
-import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -29,8 +29,6 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -56,8 +54,8 @@ class ErrorsCountNoVisitTests {
 	private static final Duration TIMEOUT = Duration.ofSeconds(15);
 
 	/** Persisted, so that a stopped Redis comes back with what it held. */
-	@AutoClose
-	private static final RedisServer redis = RedisServer
+	@RegisterExtension
+	static final RedisServer redis = RedisServer
 		.start(RedisServer.Options.plain().withExtraArgs("--appendonly", "yes", "--appendfsync", "always"));
 
 	@LocalServerPort
@@ -67,11 +65,6 @@ class ErrorsCountNoVisitTests {
 	private StringRedisTemplate redisTemplate;
 
 	private final Set<String> answeredTypes = new LinkedHashSet<>();
-
-	@DynamicPropertySource
-	static void redisUrl(DynamicPropertyRegistry registry) {
-		registry.add("spring.data.redis.url", redis::url);
-	}
 
 	@BeforeEach
 	void registerSomeVisits() {
