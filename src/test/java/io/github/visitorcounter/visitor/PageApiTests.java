@@ -104,6 +104,18 @@ class PageApiTests extends ApiTestSupport {
 	}
 
 	@Test
+	void aCrawlerIsAnsweredButCountedNeitherForTheSiteNorForThePage() {
+		HttpResponse<String> crawler = this.api.post("/api/visitors/blog/pages",
+				pageVisit(UUID.randomUUID().toString(), "/crawled"), "User-Agent",
+				"Mozilla/5.0 (compatible; Googlebot/2.1)");
+		assertThat(crawler.statusCode()).isEqualTo(200);
+		assertThat(crawler.headers().firstValue("Visit-Not-Counted")).hasValue("bot");
+		assertThat(crawler.body()).isEqualTo("{\"counter\":\"blog\",\"count\":0,\"newVisitor\":false,"
+				+ "\"page\":{\"path\":\"/crawled\",\"count\":0,\"newVisitor\":false}}");
+		assertThat(read("/api/visitors/blog/pages/top")).isEqualTo("{\"counter\":\"blog\",\"pages\":[]}");
+	}
+
+	@Test
 	void readsPagesInTheOrderAskedWithZeroForUnknownOnes() {
 		visitPage("blog", UUID.randomUUID().toString(), "/a");
 		visitPage("blog", UUID.randomUUID().toString(), "/a");
