@@ -8,24 +8,12 @@ import java.util.List;
  * The typed call of {@code scripts/daily-uniques.lua}: a counter's count and its daily
  * uniques in one command, whatever the number of days, on the shared connection.
  */
-public class DailyUniquesScript {
+public record DailyUniquesScript(LuaScripts scripts, CounterKeys keys, VisitDays days) {
 
 	/** The longest union reported, and so the fewest days read. */
 	private static final int MONTH = 30;
 
 	static final String SCRIPT = "daily-uniques.lua";
-
-	private final LuaScripts scripts;
-
-	private final CounterKeys keys;
-
-	private final VisitDays days;
-
-	DailyUniquesScript(LuaScripts scripts, CounterKeys keys, VisitDays days) {
-		this.scripts = scripts;
-		this.keys = keys;
-		this.days = days;
-	}
 
 	/**
 	 * @param counter the counter
