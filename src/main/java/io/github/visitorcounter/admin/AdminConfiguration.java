@@ -67,7 +67,7 @@ class AdminConfiguration {
 	/** The import reads a whole export itself, after authentication. */
 	@Bean
 	LargeBodyRoute importBody(AdminProperties admin) {
-		return new LargeBodyRoute(CountsImport.PATH, admin.adminImportMaxSize().toBytes());
+		return new LargeBodyRoute(OwnerCounts.IMPORT_PATH, admin.adminImportMaxSize().toBytes());
 	}
 
 	@Bean

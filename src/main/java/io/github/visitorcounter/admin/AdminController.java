@@ -9,7 +9,6 @@ import io.github.visitorcounter.counter.CounterAdministration;
 import io.github.visitorcounter.counter.CounterName;
 import io.github.visitorcounter.counter.PagePaths;
 import io.github.visitorcounter.counter.PagePaths.InvalidPagePathException;
-import io.github.visitorcounter.counter.PageStore;
 import io.github.visitorcounter.counter.PageStore.PageCount;
 import io.github.visitorcounter.web.InvalidRequestException;
 import io.github.visitorcounter.web.ProblemResponses;
@@ -61,17 +60,11 @@ class AdminController {
 
 	private final CounterAdministration administration;
 
-	private final CountsWriter counts;
+	private final OwnerCounts counts;
 
-	private final CountsImport imports;
-
-	private final PageStore pages;
-
-	AdminController(CounterAdministration administration, CountsWriter counts, CountsImport imports, PageStore pages) {
+	AdminController(CounterAdministration administration, OwnerCounts counts) {
 		this.administration = administration;
 		this.counts = counts;
-		this.imports = imports;
-		this.pages = pages;
 	}
 
 	@Operation(summary = "List counters with their counts", description = "By name, however many there are.")
@@ -102,7 +95,7 @@ class AdminController {
 	@ProblemResponses(ProblemType.INVALID_REQUEST)
 	@GetMapping("/counters/{counter}/pages")
 	ResponseEntity<PageList> listPages(@PathVariable @CounterName String counter) {
-		return noStore(new PageList(counter, this.pages.all(counter)));
+		return noStore(new PageList(counter, this.counts.pages(counter)));
 	}
 
 	@Operation(summary = "Set a page's count",
@@ -144,7 +137,7 @@ class AdminController {
 	@ProblemResponses(ProblemType.INVALID_REQUEST)
 	@PostMapping(path = "/import", consumes = MediaType.APPLICATION_JSON_VALUE)
 	ResponseEntity<Imported> importCounts(HttpServletRequest request) throws IOException {
-		return noStore(new Imported(this.imports.importFrom(request.getInputStream())));
+		return noStore(new Imported(this.counts.importFrom(request.getInputStream())));
 	}
 
 	private static String normalised(String path) {

@@ -5,8 +5,6 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
-import org.springframework.data.redis.core.StringRedisTemplate;
-
 /**
  * The typed call of {@code scripts/admin-failures.lua}: the budget of failed owner-API
  * authentications per client address and across all addresses, sliding windows kept in
@@ -16,8 +14,6 @@ public class AdminFailuresScript {
 
 	static final String SCRIPT = "admin-failures.lua";
 
-	private final StringRedisTemplate redis;
-
 	private final LuaScripts scripts;
 
 	private final CounterKeys keys;
@@ -26,8 +22,7 @@ public class AdminFailuresScript {
 
 	private final AtomicLong attempts = new AtomicLong();
 
-	AdminFailuresScript(StringRedisTemplate redis, LuaScripts scripts, CounterKeys keys) {
-		this.redis = redis;
+	AdminFailuresScript(LuaScripts scripts, CounterKeys keys) {
 		this.scripts = scripts;
 		this.keys = keys;
 	}
@@ -43,7 +38,7 @@ public class AdminFailuresScript {
 	 * {@link Duration#ZERO} while attempts are allowed
 	 */
 	public Duration lockedOutFor(String address, boolean failed, int perAddress, int inAll, Duration window) {
-		List<Long> verdict = this.redis.execute(this.scripts.returningIntegers(SCRIPT),
+		List<Long> verdict = this.scripts.runForIntegers(SCRIPT,
 				List.of(this.keys.adminFailures(address), this.keys.adminFailuresOfAll()), Integer.toString(perAddress),
 				Integer.toString(inAll), Long.toString(window.toMillis()), failed ? "1" : "0",
 				this.tokenPrefix + this.attempts.incrementAndGet());

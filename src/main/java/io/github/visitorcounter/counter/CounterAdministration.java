@@ -1,6 +1,5 @@
 package io.github.visitorcounter.counter;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -47,19 +46,16 @@ public class CounterAdministration {
 
 	private final List<String> generations;
 
-	private final DayProperties days;
-
-	private final Clock clock;
+	private final VisitDays days;
 
 	CounterAdministration(StringRedisTemplate redis, LuaScripts scripts, CounterKeys keys, CounterRegistry registry,
-			CounterProperties counters, DayProperties days, Clock clock) {
+			CounterProperties counters, VisitDays days) {
 		this.redis = redis;
 		this.scripts = scripts;
 		this.keys = keys;
 		this.registry = registry;
 		this.generations = DedupeSets.generations(counters.effectiveDedupeTtl());
 		this.days = days;
-		this.clock = clock;
 	}
 
 	/** Sets a counter's count, creating the counter if it does not exist. */
@@ -116,9 +112,7 @@ public class CounterAdministration {
 					keys.addAll(this.keys.dedupeBucketsAt(state, level));
 				}
 			}
-			long removed = this.redis
-				.execute(this.scripts.returningIntegers(RESET_PAGE_SCRIPT), keys, path, Integer.toString(top))
-				.get(0);
+			long removed = this.scripts.runForIntegers(RESET_PAGE_SCRIPT, keys, path, Integer.toString(top)).get(0);
 			if (removed >= 0) {
 				return removed;
 			}
@@ -149,9 +143,8 @@ public class CounterAdministration {
 				}
 			}
 			removed += add(batch, pageCounts);
-			LocalDate today = this.days.today(this.clock);
-			for (long day = -1; day <= this.days.dayTtl().toDays() + 1; day++) {
-				removed += add(batch, this.keys.day(counter, today.minusDays(day)));
+			for (LocalDate day : this.days.mayBeKept()) {
+				removed += add(batch, this.keys.day(counter, day));
 			}
 			removed += unlink(batch);
 			// The count last: until it is gone, the mark alone keeps visits out.

@@ -26,6 +26,11 @@ class CounterConfiguration {
 	}
 
 	@Bean
+	VisitDays visitDays(DayProperties days, Clock clock) {
+		return new VisitDays(days, clock);
+	}
+
+	@Bean
 	CounterKeys counterKeys(CounterProperties properties) {
 		if (!properties.hasIdSecret()) {
 			logger.warn("VISITORS_ID_SECRET is not set: visitor ids are hashed with the built-in default key. "
@@ -41,21 +46,20 @@ class CounterConfiguration {
 	}
 
 	@Bean
-	RegistrationScript registrationScript(StringRedisTemplate redis, LuaScripts scripts, CounterKeys keys,
-			CounterRegistry registry, CounterProperties counters, DayProperties days, ChannelProperties channels,
-			RegistrationScript.Limits limits, PageProperties pages, Clock clock) {
-		return new RegistrationScript(redis, scripts, keys, registry, counters, days, channels, limits, pages, clock);
+	RegistrationScript registrationScript(LuaScripts scripts, CounterKeys keys, CounterRegistry registry,
+			CounterProperties counters, VisitDays days, ChannelProperties channels, RegistrationScript.Limits limits,
+			PageProperties pages) {
+		return new RegistrationScript(scripts, keys, registry, counters, days, channels, limits, pages);
 	}
 
 	@Bean
-	AdminFailuresScript adminFailuresScript(StringRedisTemplate redis, LuaScripts scripts, CounterKeys keys) {
-		return new AdminFailuresScript(redis, scripts, keys);
+	AdminFailuresScript adminFailuresScript(LuaScripts scripts, CounterKeys keys) {
+		return new AdminFailuresScript(scripts, keys);
 	}
 
 	@Bean
-	DailyUniquesScript dailyUniquesScript(StringRedisTemplate redis, LuaScripts scripts, CounterKeys keys,
-			DayProperties days, Clock clock) {
-		return new DailyUniquesScript(redis, scripts, keys, days, clock);
+	DailyUniquesScript dailyUniquesScript(LuaScripts scripts, CounterKeys keys, VisitDays days) {
+		return new DailyUniquesScript(scripts, keys, days);
 	}
 
 	@Bean
@@ -81,8 +85,8 @@ class CounterConfiguration {
 
 	@Bean
 	CounterAdministration counterAdministration(StringRedisTemplate redis, LuaScripts scripts, CounterKeys keys,
-			CounterRegistry registry, CounterProperties counters, DayProperties days, Clock clock) {
-		return new CounterAdministration(redis, scripts, keys, registry, counters, days, clock);
+			CounterRegistry registry, CounterProperties counters, VisitDays days) {
+		return new CounterAdministration(redis, scripts, keys, registry, counters, days);
 	}
 
 }

@@ -134,7 +134,7 @@ public class CounterRegistry {
 	}
 
 	private boolean admit(String counter, String cap) {
-		List<Long> admitted = this.redis.execute(this.scripts.returningIntegers(SCRIPT),
+		List<Long> admitted = this.scripts.runForIntegers(SCRIPT,
 				List.of(this.keys.registry(), this.keys.createdByVisits()), counter, cap);
 		if (admitted.get(0) == 0) {
 			return false;

@@ -11,19 +11,7 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 /**
  * Reads counts.
  */
-public class CounterStore {
-
-	private final StringRedisTemplate redis;
-
-	private final CounterKeys keys;
-
-	private final ServedCounters served;
-
-	CounterStore(StringRedisTemplate redis, CounterKeys keys, ServedCounters served) {
-		this.redis = redis;
-		this.keys = keys;
-		this.served = served;
-	}
+public record CounterStore(StringRedisTemplate redis, CounterKeys keys, ServedCounters served) {
 
 	/**
 	 * The count of a counter that is served: 0 for one never hit that the settings list

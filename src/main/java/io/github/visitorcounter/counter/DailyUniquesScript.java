@@ -1,55 +1,33 @@
 package io.github.visitorcounter.counter;
 
-import java.time.Clock;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
-
-import org.springframework.data.redis.core.StringRedisTemplate;
 
 /**
  * The typed call of {@code scripts/daily-uniques.lua}: a counter's count and its daily
  * uniques in one command, whatever the number of days, on the shared connection.
  */
-public class DailyUniquesScript {
+public record DailyUniquesScript(LuaScripts scripts, CounterKeys keys, VisitDays days) {
 
 	/** The longest union reported, and so the fewest days read. */
 	private static final int MONTH = 30;
 
-	private final StringRedisTemplate redis;
-
 	static final String SCRIPT = "daily-uniques.lua";
-
-	private final LuaScripts scripts;
-
-	private final CounterKeys keys;
-
-	private final DayProperties days;
-
-	private final Clock clock;
-
-	DailyUniquesScript(StringRedisTemplate redis, LuaScripts scripts, CounterKeys keys, DayProperties days,
-			Clock clock) {
-		this.redis = redis;
-		this.scripts = scripts;
-		this.keys = keys;
-		this.days = days;
-		this.clock = clock;
-	}
 
 	/**
 	 * @param counter the counter
 	 * @param days how many days to report one by one, today included
 	 */
 	public DailyUniques read(String counter, int days) {
-		LocalDate today = this.days.today(this.clock);
+		LocalDate today = this.days.today();
 		int span = Math.max(days, MONTH);
 		List<String> keys = new ArrayList<>(span + 1);
 		keys.add(this.keys.count(counter));
 		for (int i = 0; i < span; i++) {
 			keys.add(this.keys.day(counter, today.minusDays(i)));
 		}
-		List<Long> reply = this.redis.execute(this.scripts.returningIntegers(SCRIPT), keys, Integer.toString(days));
+		List<Long> reply = this.scripts.runForIntegers(SCRIPT, keys, Integer.toString(days));
 		List<Day> daily = new ArrayList<>(days);
 		for (int i = days - 1; i >= 0; i--) {
 			daily.add(new Day(today.minusDays(i), reply.get(3 + i)));

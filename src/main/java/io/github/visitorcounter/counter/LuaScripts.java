@@ -54,6 +54,16 @@ class LuaScripts {
 		}
 	}
 
+	/** Runs a script that returns a list of integers, in the variant this Redis runs. */
+	List<Long> runForIntegers(String name, List<String> keys, Object... arguments) {
+		return this.redis.execute(returningIntegers(name), keys, arguments);
+	}
+
+	/** Runs a script that returns a list of strings, in the variant this Redis runs. */
+	List<String> runForStrings(String name, List<String> keys, Object... arguments) {
+		return this.redis.execute(returningStrings(name), keys, arguments);
+	}
+
 	/** A script that returns a list of integers, as this Redis runs it. */
 	RedisScript<List<Long>> returningIntegers(String name) {
 		Variants variants = this.scripts.get(name);

@@ -95,7 +95,7 @@ public record PageStore(StringRedisTemplate redis, LuaScripts scripts, CounterKe
 
 	/** The script's reply, or {@code null} for a counter that is not served. */
 	private List<String> read(String counter, List<Object> arguments) {
-		List<String> reply = this.redis.execute(this.scripts.returningStrings(SCRIPT),
+		List<String> reply = this.scripts.runForStrings(SCRIPT,
 				List.of(this.keys.count(counter), this.keys.pageCounts(counter)), arguments.toArray());
 		boolean exists = "1".equals(reply.get(0));
 		return (exists || this.served.admissionOf(counter) != Admission.CREATED_BY_OWNER) ? reply : null;

@@ -1,13 +1,10 @@
 package io.github.visitorcounter.counter;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
-
-import org.springframework.data.redis.core.StringRedisTemplate;
 
 /**
  * The typed call of {@code scripts/register-visit.lua}, which registers one visit with
@@ -19,8 +16,6 @@ public class RegistrationScript {
 
 	static final String SCRIPT = "register-visit.lua";
 
-	private final StringRedisTemplate redis;
-
 	private final LuaScripts scripts;
 
 	private final CounterKeys keys;
@@ -29,9 +24,7 @@ public class RegistrationScript {
 
 	private final List<String> generations;
 
-	private final DayProperties days;
-
-	private final Clock clock;
+	private final VisitDays days;
 
 	private final Settings settings;
 
@@ -48,20 +41,17 @@ public class RegistrationScript {
 
 	private final AtomicLong tokenSequence = new AtomicLong();
 
-	RegistrationScript(StringRedisTemplate redis, LuaScripts scripts, CounterKeys keys, CounterRegistry registry,
-			CounterProperties counters, DayProperties days, ChannelProperties channels, Limits limits,
-			PageProperties pages, Clock clock) {
-		this.redis = redis;
+	RegistrationScript(LuaScripts scripts, CounterKeys keys, CounterRegistry registry, CounterProperties counters,
+			VisitDays days, ChannelProperties channels, Limits limits, PageProperties pages) {
 		this.scripts = scripts;
 		this.keys = keys;
 		this.registry = registry;
 		this.generations = DedupeSets.generations(counters.effectiveDedupeTtl());
 		this.days = days;
-		this.clock = clock;
 		this.unchargedBudget = (limits.requestBudget() > 0) ? limits.requestBudget() : -1;
 		this.settings = new Settings(seconds(counters.effectiveDedupeTtl()), Integer.toString(limits.requestBudget()),
 				millis(limits.requestWindow()), Integer.toString(limits.newVisitorCap()),
-				millis(limits.newVisitorWindow()), seconds(days.dayTtl()), channels.publishCommand(),
+				millis(limits.newVisitorWindow()), seconds(days.ttl()), channels.publishCommand(),
 				Integer.toString(DedupeSets.BUCKET_FILL), Integer.toString(DedupeSets.BUCKET_CAPACITY));
 		this.pagesMax = Integer.toString(pages.maxPerCounter());
 	}
@@ -101,7 +91,7 @@ public class RegistrationScript {
 		int setKeys = this.generations.size() * (DedupeSets.LEVELS + 1);
 		List<String> keys = new ArrayList<>(7 + ((page != null) ? 2 * setKeys + 1 : setKeys));
 		keys.addAll(List.of(this.keys.count(counter), this.keys.requests(counter, addressDigest),
-				this.keys.newVisitors(counter, addressDigest), this.keys.day(counter, this.days.today(this.clock)),
+				this.keys.newVisitors(counter, addressDigest), this.keys.day(counter, this.days.today()),
 				this.keys.changes(counter), this.keys.seen(counter, visitorDigest), this.keys.resetting(counter)));
 		for (String generation : this.generations) {
 			keys.addAll(this.keys.dedupe(counter, generation, visitor));
@@ -130,7 +120,7 @@ public class RegistrationScript {
 	}
 
 	private Result run(List<String> keys, Arguments arguments) {
-		List<Long> reply = this.redis.execute(this.scripts.returningIntegers(SCRIPT), keys, arguments.argv());
+		List<Long> reply = this.scripts.runForIntegers(SCRIPT, keys, arguments.argv());
 		PageVisit page = (reply.size() > 4 && reply.get(4) != 0)
 				? new PageVisit(PageOutcome.of(reply.get(4)), reply.get(5)) : null;
 		return new Result(Outcome.of(reply.get(0)), reply.get(1), reply.get(2), Duration.ofMillis(reply.get(3)), page);

@@ -1,5 +1,9 @@
 package io.github.visitorcounter.visitor;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+
 import io.github.visitorcounter.counter.CounterStore;
 import io.github.visitorcounter.web.ProblemException;
 import io.github.visitorcounter.web.ProblemType;
@@ -28,6 +32,21 @@ record CountReads(CounterStore store, LastKnownCounts lastKnown) {
 		catch (DataAccessException ex) {
 			return new CountResponse(counter, this.lastKnown.recall(counter).orElseThrow(() -> ex), true);
 		}
+	}
+
+	/**
+	 * The counts of many counters, in the order given, read from Redis in one command;
+	 * neither remembered nor recalled.
+	 * @throws ProblemException if any of them is a counter this deployment does not serve
+	 */
+	CountsResponse readAll(List<String> counters) {
+		List<OptionalLong> counts = this.store.servedCounts(counters);
+		List<CountResponse> responses = new ArrayList<>(counters.size());
+		for (int index = 0; index < counters.size(); index++) {
+			responses.add(new CountResponse(counters.get(index),
+					counts.get(index).orElseThrow(() -> new ProblemException(ProblemType.UNKNOWN_COUNTER))));
+		}
+		return new CountsResponse(responses);
 	}
 
 	/** Remembers a count a visit just got. */

@@ -1,19 +1,15 @@
 package io.github.visitorcounter.visitor;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 
 import io.github.visitorcounter.counter.CounterName;
 import io.github.visitorcounter.counter.CounterNames;
-import io.github.visitorcounter.counter.CounterStore;
 import io.github.visitorcounter.privacy.Client;
 import io.github.visitorcounter.ratelimit.AddressLimits;
 import io.github.visitorcounter.visitor.VisitorCounter.Registration;
 import io.github.visitorcounter.web.InvalidRequestException;
-import io.github.visitorcounter.web.ProblemException;
 import io.github.visitorcounter.web.ProblemResponses;
 import io.github.visitorcounter.web.ProblemType;
 import io.github.visitorcounter.web.VisitHeaders;
@@ -59,15 +55,11 @@ class VisitorController {
 
 	private final CountReads counts;
 
-	private final CounterStore store;
-
 	private final AddressLimits addressLimits;
 
-	VisitorController(VisitorCounter visitorCounter, CountReads counts, CounterStore store,
-			AddressLimits addressLimits) {
+	VisitorController(VisitorCounter visitorCounter, CountReads counts, AddressLimits addressLimits) {
 		this.visitorCounter = visitorCounter;
 		this.counts = counts;
-		this.store = store;
 		this.addressLimits = addressLimits;
 	}
 
@@ -143,14 +135,9 @@ class VisitorController {
 			throw new InvalidRequestException(Map.of("counter", CounterNames.MESSAGE));
 		}
 		this.addressLimits.chargeRead(Client.of(httpRequest));
-		List<OptionalLong> counts = this.store.servedCounts(counters);
-		List<CountResponse> responses = new ArrayList<>(counters.size());
-		for (int index = 0; index < counters.size(); index++) {
-			responses.add(new CountResponse(counters.get(index),
-					counts.get(index).orElseThrow(() -> new ProblemException(ProblemType.UNKNOWN_COUNTER))));
-		}
+		CountsResponse response = this.counts.readAll(counters);
 		httpResponse.setHeader(HttpHeaders.CACHE_CONTROL, NO_STORE);
-		return new CountsResponse(responses);
+		return response;
 	}
 
 	/**

@@ -1,9 +1,7 @@
 package io.github.visitorcounter.counter;
 
 import java.io.IOException;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -131,7 +129,8 @@ class LuaScriptsTests {
 			// Counters that exist: their admission is not what is watched here.
 			template.opsForValue().set("visitors:{" + counter + "}:count", "0");
 			template.opsForValue()
-				.set("visitors:{" + counter + "}:seen:" + keys(DEFAULTS).digest("a-visitor-of-before"), "1");
+				.set("visitors:{" + counter + "}:seen:"
+						+ RegistrationScriptTestSupport.keys(DEFAULTS).digest("a-visitor-of-before"), "1");
 		});
 		List<Call> calls;
 		try (RedisMonitor monitor = new RedisMonitor(redis.host(), redis.port())) {
@@ -190,14 +189,7 @@ class LuaScriptsTests {
 			connection.serverCommands().flushAll();
 			return null;
 		});
-		return new RegistrationScript(template, scripts, keys(properties),
-				RegistrationScriptTestSupport.registry(template, scripts, keys(properties)), properties,
-				new DayProperties(ZoneOffset.UTC, Duration.ofDays(400)), new ChannelProperties(true), limits,
-				new PageProperties(10_000), Clock.systemUTC());
-	}
-
-	private static CounterKeys keys(CounterProperties properties) {
-		return new CounterKeys(properties.keyPrefix(), new KeyedHasher(properties.effectiveIdSecret()));
+		return RegistrationScriptTestSupport.script(template, scripts, properties, limits);
 	}
 
 	/**

@@ -51,11 +51,17 @@ abstract class RegistrationScriptTestSupport {
 	}
 
 	RegistrationScript script(CounterProperties properties, Limits limits) {
-		LuaScripts scripts = scripts();
-		return new RegistrationScript(this.redis, scripts, keys(properties),
-				registry(this.redis, scripts, keys(properties)), properties,
-				new DayProperties(ZoneOffset.UTC, Duration.ofDays(400)), new ChannelProperties(true), limits,
-				new PageProperties(10_000), Clock.systemUTC());
+		return script(this.redis, scripts(), properties, limits);
+	}
+
+	/**
+	 * A registration script with the given settings, days in UTC, and the default others.
+	 */
+	static RegistrationScript script(StringRedisTemplate redis, LuaScripts scripts, CounterProperties properties,
+			Limits limits) {
+		return new RegistrationScript(scripts, keys(properties), registry(redis, scripts, keys(properties)), properties,
+				new VisitDays(new DayProperties(ZoneOffset.UTC, Duration.ofDays(400)), Clock.systemUTC()),
+				new ChannelProperties(true), limits, new PageProperties(10_000));
 	}
 
 	LuaScripts scripts() {

@@ -5,19 +5,26 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
 import io.github.visitorcounter.counter.CounterAdministration;
 import io.github.visitorcounter.counter.CounterNames;
+import io.github.visitorcounter.counter.CounterRegistry;
 import io.github.visitorcounter.counter.PagePaths;
 import io.github.visitorcounter.counter.PagePaths.InvalidPagePathException;
+import io.github.visitorcounter.counter.PageStore;
+import io.github.visitorcounter.counter.PageStore.PageCount;
 import io.github.visitorcounter.web.InvalidRequestException;
 import io.github.visitorcounter.web.PayloadTooLargeException;
 import io.github.visitorcounter.web.ProblemException;
 import io.github.visitorcounter.web.ProblemType;
+import io.github.visitorcounter.web.StreamedJson;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.databind.json.JsonMapper;
@@ -25,28 +32,120 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.stereotype.Component;
 
 /**
- * Imports what the export produced, counters and their pages, however many counters: the
- * body is spooled to a temporary file as it arrives (within its size limit), checked
- * whole, and only then written, a batch of counts per two commands. So an invalid entry
- * anywhere changes nothing, and the heap holds one batch, never the whole body.
+ * What the owner API reads out and takes in by the many: the lists of counters and of a
+ * counter's pages, and the export, in the one format that import reads back.
+ * <p>
+ * The list of counters and the export write every counter's count as they walk the
+ * registry, a page at a time: a deployment with a million counters is listed or exported
+ * in a few KiB of heap. A Redis failure before the first bytes go out is a 503 like any
+ * other; one later cuts the answer short.
+ * <p>
+ * Import takes however many counters: the body is spooled to a temporary file as it
+ * arrives (within its size limit), checked whole, and only then written, a batch of
+ * counts per two commands. So an invalid entry anywhere changes nothing, and the heap
+ * holds one batch, never the whole body.
  */
 @Component
-class CountsImport {
+class OwnerCounts {
 
-	static final String PATH = "/api/admin/import";
+	static final String IMPORT_PATH = "/api/admin/import";
+
+	private static final String EXPORTED_AT = "exportedAt";
+
+	private static final String COUNTERS = "counters";
+
+	private static final String PAGES = "pages";
 
 	private static final int BATCH = 1000;
 
-	private final JsonMapper jsonMapper;
+	private final JsonMapper json;
+
+	private final CounterRegistry registry;
+
+	private final PageStore pages;
 
 	private final CounterAdministration administration;
 
-	private final long maxBytes;
+	private final long maxImportBytes;
 
-	CountsImport(JsonMapper jsonMapper, CounterAdministration administration, AdminProperties admin) {
-		this.jsonMapper = jsonMapper;
+	private final Clock clock = Clock.systemUTC();
+
+	OwnerCounts(JsonMapper json, CounterRegistry registry, PageStore pages, CounterAdministration administration,
+			AdminProperties admin) {
+		this.json = json;
+		this.registry = registry;
+		this.pages = pages;
 		this.administration = administration;
-		this.maxBytes = admin.adminImportMaxSize().toBytes();
+		this.maxImportBytes = admin.adminImportMaxSize().toBytes();
+	}
+
+	/** {@code {"counters":[{"counter":"blog","count":12},…]}}, by name. */
+	StreamedJson<AdminController.CounterList> list() {
+		return write((generator) -> {
+			generator.writeName(COUNTERS);
+			generator.writeStartArray();
+			this.registry.forEachCount((counter, count) -> {
+				generator.writeStartObject();
+				generator.writeName("counter");
+				generator.writeString(counter);
+				generator.writeName("count");
+				generator.writeNumber(count);
+				generator.writeEndObject();
+			});
+			generator.writeEndArray();
+		});
+	}
+
+	/** Every page of a counter with its count, most visited first. */
+	List<PageCount> pages(String counter) {
+		return this.pages.all(counter);
+	}
+
+	/**
+	 * {@code {"exportedAt":"…","counters":{"blog":12,…},"pages":{"blog":{"/a":3,…},…}}},
+	 * counters by name, pages by counter as found: what import reads.
+	 */
+	StreamedJson<AdminController.Export> export() {
+		return write((generator) -> {
+			generator.writeName(EXPORTED_AT);
+			generator.writeString(this.clock.instant().toString());
+			generator.writeName(COUNTERS);
+			generator.writeStartObject();
+			this.registry.forEachCount((counter, count) -> {
+				generator.writeName(counter);
+				generator.writeNumber(count);
+			});
+			generator.writeEndObject();
+			generator.writeName(PAGES);
+			generator.writeStartObject();
+			this.pages.forEachCounterWithPages((counter, pages) -> {
+				generator.writeName(counter);
+				generator.writeStartObject();
+				pages.forEach((page) -> {
+					generator.writeName(page.path());
+					generator.writeNumber(page.count());
+				});
+				generator.writeEndObject();
+			});
+			generator.writeEndObject();
+		});
+	}
+
+	private <T> StreamedJson<T> write(Fields fields) {
+		return new StreamedJson<>((out) -> {
+			try (JsonGenerator generator = this.json.createGenerator(out)) {
+				generator.writeStartObject();
+				fields.writeTo(generator);
+				generator.writeEndObject();
+			}
+		});
+	}
+
+	@FunctionalInterface
+	private interface Fields {
+
+		void writeTo(JsonGenerator generator);
+
 	}
 
 	/**
@@ -72,8 +171,8 @@ class CountsImport {
 		try (OutputStream out = Files.newOutputStream(spooled)) {
 			for (int read = readFrom(body, buffer); read != -1; read = readFrom(body, buffer)) {
 				total += read;
-				if (total > this.maxBytes) {
-					throw new PayloadTooLargeException(this.maxBytes);
+				if (total > this.maxImportBytes) {
+					throw new PayloadTooLargeException(this.maxImportBytes);
 				}
 				out.write(buffer, 0, read);
 			}
@@ -100,7 +199,7 @@ class CountsImport {
 	 * @return how many counters' counts it holds
 	 */
 	private int read(Path spooled, boolean write) throws IOException {
-		try (InputStream in = Files.newInputStream(spooled); JsonParser parser = this.jsonMapper.createParser(in)) {
+		try (InputStream in = Files.newInputStream(spooled); JsonParser parser = this.json.createParser(in)) {
 			if (parser.nextToken() != JsonToken.START_OBJECT) {
 				throw new ProblemException(ProblemType.MALFORMED_BODY);
 			}
@@ -108,10 +207,10 @@ class CountsImport {
 			while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
 				String property = parser.currentName();
 				JsonToken value = parser.nextToken();
-				if ("pages".equals(property)) {
+				if (PAGES.equals(property)) {
 					readPages(parser, value, write);
 				}
-				else if (!"counters".equals(property)) {
+				else if (!COUNTERS.equals(property)) {
 					parser.skipChildren();
 				}
 				else if (value != JsonToken.START_OBJECT) {
@@ -140,7 +239,7 @@ class CountsImport {
 			if (!CounterNames.isValid(counter)) {
 				throw invalid("holds a name that is not a counter name: " + CounterNames.MESSAGE);
 			}
-			requireCount(parser, count, "counters");
+			requireCount(parser, count, COUNTERS);
 			counts++;
 			if (sink != null) {
 				batch.put(counter, parser.getLongValue());
@@ -163,19 +262,19 @@ class CountsImport {
 	 */
 	private void readPages(JsonParser parser, JsonToken value, boolean write) {
 		if (value != JsonToken.START_OBJECT) {
-			throw invalid("pages", "must be an object of pages by counter name");
+			throw invalid(PAGES, "must be an object of pages by counter name");
 		}
 		while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
 			String counter = parser.currentName();
 			if (!CounterNames.isValid(counter) || parser.nextToken() != JsonToken.START_OBJECT) {
-				throw invalid("pages", "must hold an object of counts by path for each counter name");
+				throw invalid(PAGES, "must hold an object of counts by path for each counter name");
 			}
 			Map<String, Long> pages = new LinkedHashMap<>();
 			while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
 				String path = parser.currentName();
-				requireCount(parser, parser.nextToken(), "pages");
+				requireCount(parser, parser.nextToken(), PAGES);
 				if (!isNormalised(path)) {
-					throw invalid("pages", "holds a path that is not a normalised page path (docs/pages.md)");
+					throw invalid(PAGES, "holds a path that is not a normalised page path (docs/pages.md)");
 				}
 				pages.put(path, parser.getLongValue());
 				if (pages.size() == BATCH) {
@@ -210,7 +309,7 @@ class CountsImport {
 	}
 
 	private static InvalidRequestException invalid(String message) {
-		return invalid("counters", message);
+		return invalid(COUNTERS, message);
 	}
 
 	private static InvalidRequestException invalid(String field, String message) {
