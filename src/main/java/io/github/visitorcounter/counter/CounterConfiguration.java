@@ -54,8 +54,8 @@ class CounterConfiguration {
 
 	@Bean
 	DailyUniquesScript dailyUniquesScript(StringRedisTemplate redis, LuaScripts scripts, CounterKeys keys,
-			DayProperties days, Clock clock) {
-		return new DailyUniquesScript(redis, scripts, keys, days, clock);
+			DayProperties days, Clock clock, ServedCounters served) {
+		return new DailyUniquesScript(redis, scripts, keys, days, clock, served);
 	}
 
 	@Bean

@@ -4,6 +4,9 @@ import java.time.Clock;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+
+import io.github.visitorcounter.counter.ServedCounters.Admission;
 
 import org.springframework.data.redis.core.StringRedisTemplate;
 
@@ -28,20 +31,25 @@ public class DailyUniquesScript {
 
 	private final Clock clock;
 
-	DailyUniquesScript(StringRedisTemplate redis, LuaScripts scripts, CounterKeys keys, DayProperties days,
-			Clock clock) {
+	private final ServedCounters served;
+
+	DailyUniquesScript(StringRedisTemplate redis, LuaScripts scripts, CounterKeys keys, DayProperties days, Clock clock,
+			ServedCounters served) {
 		this.redis = redis;
 		this.scripts = scripts;
 		this.keys = keys;
 		this.days = days;
 		this.clock = clock;
+		this.served = served;
 	}
 
 	/**
 	 * @param counter the counter
 	 * @param days how many days to report one by one, today included
+	 * @return the daily uniques of a counter that is served (as
+	 * {@link CounterStore#servedCount(String)}), or empty
 	 */
-	public DailyUniques read(String counter, int days) {
+	public Optional<DailyUniques> read(String counter, int days) {
 		LocalDate today = this.days.today(this.clock);
 		int span = Math.max(days, MONTH);
 		List<String> keys = new ArrayList<>(span + 1);
@@ -54,7 +62,11 @@ public class DailyUniquesScript {
 		for (int i = days - 1; i >= 0; i--) {
 			daily.add(new Day(today.minusDays(i), reply.get(3 + i)));
 		}
-		return new DailyUniques(reply.get(0), reply.get(1), reply.get(2), daily);
+		long count = reply.get(0);
+		if (count < 0 && this.served.admissionOf(counter) == Admission.CREATED_BY_OWNER) {
+			return Optional.empty();
+		}
+		return Optional.of(new DailyUniques(Math.max(count, 0), reply.get(1), reply.get(2), daily));
 	}
 
 	/**
