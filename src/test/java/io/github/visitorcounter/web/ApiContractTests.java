@@ -147,6 +147,11 @@ class ApiContractTests {
 			if (call.invalid() != null) {
 				send(call.invalid(), address());
 			}
+			// A query string that is no UTF-8, refused before any handler, on every
+			// route.
+			send(call.valid()
+				.replace(call.path(), call.path() + (call.path().contains("?") ? "&" : "?") + "malformed=%C3%28"),
+					address());
 			if (call.path().startsWith("/api/visitors/contract") || call.path().endsWith("?counter=contract")) {
 				// A counter the deployment neither lists nor was given by its owner.
 				send(call.valid().replace("contract", "unlisted"), address());
