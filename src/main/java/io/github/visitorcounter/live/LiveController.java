@@ -59,9 +59,9 @@ class LiveController {
 			headers = @Header(name = "X-Accel-Buffering", required = true,
 					description = "tells a reverse proxy not to buffer the stream",
 					schema = @Schema(type = "string", allowableValues = "no")))
-	@ProblemResponses({ ProblemType.INVALID_REQUEST, ProblemType.UNKNOWN_COUNTER, ProblemType.TOO_MANY_CLIENT_STREAMS,
-			ProblemType.TOO_MANY_STREAMS, ProblemType.STORAGE_UNAVAILABLE })
-	@GetMapping({ "/stream", "/{counter}/stream" })
+	@ProblemResponses({ ProblemType.INVALID_REQUEST, ProblemType.UNKNOWN_COUNTER, ProblemType.NOT_ACCEPTABLE,
+			ProblemType.TOO_MANY_CLIENT_STREAMS, ProblemType.TOO_MANY_STREAMS, ProblemType.STORAGE_UNAVAILABLE })
+	@GetMapping(path = { "/stream", "/{counter}/stream" }, produces = MediaType.TEXT_EVENT_STREAM_VALUE)
 	void followCount(@PathVariable(required = false) @CounterName String counter,
 			@RequestHeader(name = "Last-Event-ID", required = false) String lastEventId, HttpServletRequest request,
 			HttpServletResponse response) throws IOException, ServletException {
