@@ -5,12 +5,12 @@
 -- round trip and one command on the shared connection. Called through counter/DailyUniquesScript.java.
 --
 -- KEYS
---   1        countKey   the counter's count
+--   1        countKey   the counter's count: the counter exists by it
 --   2..n+1   dayKeys    the HyperLogLog of each day, today first, n = max(days, 30)
 -- ARGV
 --   1 days   how many days to report one by one, 1..n
 --
--- Returns {count, last 7 days, last 30 days, today, yesterday, ...}: the unions are true unions (multi-key
+-- Returns {count (-1 for a counter that does not exist), last 7 days, last 30 days, today, yesterday, ...}: the unions are true unions (multi-key
 -- PFCOUNT), and the per-day figures run from today backwards for `days` days.
 local days = tonumber(ARGV[1])
 local dayKeys = {}
@@ -18,7 +18,7 @@ for i = 2, #KEYS do
   dayKeys[#dayKeys + 1] = KEYS[i]
 end
 
-local reply = { tonumber(redis.call('GET', KEYS[1]) or '0'),
+local reply = { tonumber(redis.call('GET', KEYS[1]) or '-1'),
   redis.call('PFCOUNT', unpack(dayKeys, 1, 7)),
   redis.call('PFCOUNT', unpack(dayKeys, 1, 30)) }
 for i = 1, days do

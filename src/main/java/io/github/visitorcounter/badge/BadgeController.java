@@ -6,6 +6,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.OptionalLong;
 
 import io.github.visitorcounter.counter.CounterName;
 import io.github.visitorcounter.counter.CounterNames;
@@ -13,6 +14,7 @@ import io.github.visitorcounter.counter.CounterStore;
 import io.github.visitorcounter.counter.SharedReads;
 import io.github.visitorcounter.privacy.Client;
 import io.github.visitorcounter.ratelimit.AddressLimits;
+import io.github.visitorcounter.web.ProblemException;
 import io.github.visitorcounter.web.ProblemResponses;
 import io.github.visitorcounter.web.ProblemType;
 import jakarta.servlet.http.HttpServletRequest;
@@ -57,19 +59,19 @@ class BadgeController {
 
 	private final AddressLimits addressLimits;
 
-	private final SharedReads<String, Long> sharedCounts;
+	private final SharedReads<String, OptionalLong> sharedCounts;
 
 	BadgeController(CounterStore counterStore, AddressLimits addressLimits) {
 		this.counterStore = counterStore;
 		this.addressLimits = addressLimits;
 		// Only counters that exist: reads of made-up names cannot crowd out real ones.
-		this.sharedCounts = new SharedReads<>(Duration.ofSeconds(1), SHARED_COUNTS, (count) -> count > 0,
-				Clock.systemUTC());
+		this.sharedCounts = new SharedReads<>(Duration.ofSeconds(1), SHARED_COUNTS,
+				(count) -> count.isPresent() && count.getAsLong() > 0, Clock.systemUTC());
 	}
 
 	@Operation(summary = "The count as an SVG badge",
 			description = "A shields-style badge; `Cache-Control: no-cache` with an `ETag`, so a matching "
-					+ "`If-None-Match` is answered with 304.")
+					+ "`If-None-Match` is answered with 304; 404 for a counter this deployment does not serve.")
 	@ApiResponse(responseCode = "200", description = "The badge",
 			content = @Content(mediaType = "image/svg+xml", schema = @Schema(type = "string")),
 			headers = {
@@ -78,8 +80,8 @@ class BadgeController {
 					@Header(name = HttpHeaders.ETAG, required = true,
 							schema = @Schema(type = "string", pattern = ETAG)) })
 	@ApiResponse(responseCode = "304", description = "The badge is unchanged since the given ETag")
-	@ProblemResponses({ ProblemType.INVALID_REQUEST, ProblemType.NOT_ACCEPTABLE, ProblemType.RATE_LIMITED,
-			ProblemType.STORAGE_UNAVAILABLE })
+	@ProblemResponses({ ProblemType.INVALID_REQUEST, ProblemType.UNKNOWN_COUNTER, ProblemType.NOT_ACCEPTABLE,
+			ProblemType.RATE_LIMITED, ProblemType.STORAGE_UNAVAILABLE })
 	@GetMapping(path = { "/badge.svg", "/{counter}/badge.svg" }, produces = "image/svg+xml")
 	ResponseEntity<String> readBadge(@PathVariable(required = false) @CounterName String counter,
 			@RequestParam(defaultValue = "visitors") @Pattern(regexp = Badge.LABEL,
@@ -89,7 +91,9 @@ class BadgeController {
 			HttpServletRequest request) {
 		this.addressLimits.chargeRead(Client.of(request));
 		String name = CounterNames.orDefault(counter);
-		String svg = Badge.svg(label, color, this.sharedCounts.get(name, () -> this.counterStore.count(name)));
+		long count = this.sharedCounts.get(name, () -> this.counterStore.servedCount(name))
+			.orElseThrow(() -> new ProblemException(ProblemType.UNKNOWN_COUNTER));
+		String svg = Badge.svg(label, color, count);
 		return ResponseEntity.ok().cacheControl(CacheControl.noCache()).eTag(etag(svg)).contentType(SVG).body(svg);
 	}
 

@@ -58,8 +58,9 @@ class CounterConfiguration {
 	}
 
 	@Bean
-	DailyUniquesScript dailyUniquesScript(LuaScripts scripts, CounterKeys keys, VisitDays days) {
-		return new DailyUniquesScript(scripts, keys, days);
+	DailyUniquesScript dailyUniquesScript(LuaScripts scripts, CounterKeys keys, VisitDays days,
+			ServedCounters served) {
+		return new DailyUniquesScript(scripts, keys, days, served);
 	}
 
 	@Bean

@@ -43,6 +43,15 @@ public record CounterStore(StringRedisTemplate redis, CounterKeys keys, ServedCo
 				: OptionalLong.of(0);
 	}
 
+	/**
+	 * Whether a counter is served, as {@link #servedCount(String)} decides: in memory,
+	 * unless only the owner could have created it.
+	 */
+	public boolean isServed(String counter) {
+		return this.served.admissionOf(counter) != Admission.CREATED_BY_OWNER
+				|| Boolean.TRUE.equals(this.redis.hasKey(this.keys.count(counter)));
+	}
+
 	/** The count of a counter; 0 for one never hit. */
 	public long count(String counter) {
 		String count = this.redis.opsForValue().get(this.keys.count(counter));

@@ -3,12 +3,15 @@ package io.github.visitorcounter.counter;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+
+import io.github.visitorcounter.counter.ServedCounters.Admission;
 
 /**
  * The typed call of {@code scripts/daily-uniques.lua}: a counter's count and its daily
  * uniques in one command, whatever the number of days, on the shared connection.
  */
-public record DailyUniquesScript(LuaScripts scripts, CounterKeys keys, VisitDays days) {
+public record DailyUniquesScript(LuaScripts scripts, CounterKeys keys, VisitDays days, ServedCounters served) {
 
 	/** The longest union reported, and so the fewest days read. */
 	private static final int MONTH = 30;
@@ -18,8 +21,10 @@ public record DailyUniquesScript(LuaScripts scripts, CounterKeys keys, VisitDays
 	/**
 	 * @param counter the counter
 	 * @param days how many days to report one by one, today included
+	 * @return the daily uniques of a counter that is served (as
+	 * {@link CounterStore#servedCount(String)}), or empty
 	 */
-	public DailyUniques read(String counter, int days) {
+	public Optional<DailyUniques> read(String counter, int days) {
 		LocalDate today = this.days.today();
 		int span = Math.max(days, MONTH);
 		List<String> keys = new ArrayList<>(span + 1);
@@ -32,7 +37,11 @@ public record DailyUniquesScript(LuaScripts scripts, CounterKeys keys, VisitDays
 		for (int i = days - 1; i >= 0; i--) {
 			daily.add(new Day(today.minusDays(i), reply.get(3 + i)));
 		}
-		return new DailyUniques(reply.get(0), reply.get(1), reply.get(2), daily);
+		long count = reply.get(0);
+		if (count < 0 && this.served.admissionOf(counter) == Admission.CREATED_BY_OWNER) {
+			return Optional.empty();
+		}
+		return Optional.of(new DailyUniques(Math.max(count, 0), reply.get(1), reply.get(2), daily));
 	}
 
 	/**

@@ -5,6 +5,8 @@ import java.io.IOException;
 import io.github.visitorcounter.privacy.Client;
 import io.github.visitorcounter.counter.CounterName;
 import io.github.visitorcounter.counter.CounterNames;
+import io.github.visitorcounter.counter.CounterStore;
+import io.github.visitorcounter.web.ProblemException;
 import io.github.visitorcounter.web.ProblemResponses;
 import io.github.visitorcounter.web.ProblemType;
 import jakarta.servlet.ServletException;
@@ -41,31 +43,38 @@ class LiveController {
 
 	private final ChangeFeed changeFeed;
 
-	LiveController(ChangeFeed changeFeed) {
+	private final CounterStore counterStore;
+
+	LiveController(ChangeFeed changeFeed, CounterStore counterStore) {
 		this.changeFeed = changeFeed;
+		this.counterStore = counterStore;
 	}
 
 	@Operation(summary = "Follow a count live",
 			description = "Server-sent events: the current count at once, then each change (coalesced to at most "
 					+ "one event per 250 ms); the event id is the count, so `Last-Event-ID` resumes. A comment line "
-					+ "every 15 s.")
+					+ "every 15 s. 404 for a counter this deployment does not serve.")
 	@ApiResponse(responseCode = "200", description = "The event stream",
 			content = @Content(mediaType = "text/event-stream", schema = @Schema(type = "string")),
 			headers = @Header(name = "X-Accel-Buffering", required = true,
 					description = "tells a reverse proxy not to buffer the stream",
 					schema = @Schema(type = "string", allowableValues = "no")))
-	@ProblemResponses({ ProblemType.INVALID_REQUEST, ProblemType.TOO_MANY_CLIENT_STREAMS, ProblemType.TOO_MANY_STREAMS,
-			ProblemType.STORAGE_UNAVAILABLE })
-	@GetMapping({ "/stream", "/{counter}/stream" })
+	@ProblemResponses({ ProblemType.INVALID_REQUEST, ProblemType.UNKNOWN_COUNTER, ProblemType.NOT_ACCEPTABLE,
+			ProblemType.TOO_MANY_CLIENT_STREAMS, ProblemType.TOO_MANY_STREAMS, ProblemType.STORAGE_UNAVAILABLE })
+	@GetMapping(path = { "/stream", "/{counter}/stream" }, produces = MediaType.TEXT_EVENT_STREAM_VALUE)
 	void followCount(@PathVariable(required = false) @CounterName String counter,
 			@RequestHeader(name = "Last-Event-ID", required = false) String lastEventId, HttpServletRequest request,
 			HttpServletResponse response) throws IOException, ServletException {
+		String name = CounterNames.orDefault(counter);
+		// Before a slot is taken or a channel subscribed.
+		if (!this.counterStore.isServed(name)) {
+			throw new ProblemException(ProblemType.UNKNOWN_COUNTER);
+		}
 		if (HttpMethod.HEAD.matches(request.getMethod())) {
 			writeHead(response);
 			return;
 		}
-		LiveStream stream = this.changeFeed.open(CounterNames.orDefault(counter), Client.of(request).addressGroup(),
-				parse(lastEventId));
+		LiveStream stream = this.changeFeed.open(name, Client.of(request).addressGroup(), parse(lastEventId));
 		try {
 			writeHead(response);
 			response.flushBuffer();

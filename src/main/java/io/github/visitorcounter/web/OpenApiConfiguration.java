@@ -169,7 +169,10 @@ class OpenApiConfiguration {
 		if (operation.getExtensions() != null && operation.getExtensions().isEmpty()) {
 			operation.setExtensions(null);
 		}
-		// Answered by the web layer on every route, before or around the handler.
+		// Answered by the web layer on every route, before or around the handler: a
+		// malformed URI or query string (MalformedUriValve) too, on a route that takes no
+		// parameters.
+		types.add(ProblemType.INVALID_REQUEST);
 		types.add(ProblemType.ORIGIN_NOT_ALLOWED);
 		types.add(ProblemType.PAYLOAD_TOO_LARGE);
 		types.add(ProblemType.INTERNAL_ERROR);
@@ -180,10 +183,6 @@ class OpenApiConfiguration {
 		}
 		if (answersJson(operation)) {
 			types.add(ProblemType.NOT_ACCEPTABLE);
-		}
-		if (!hasPathOrQueryParameters(operation) && operation.getRequestBody() == null) {
-			// The bare path of a route has nothing in it to be invalid.
-			types.remove(ProblemType.INVALID_REQUEST);
 		}
 		Map<Integer, List<ProblemType>> byStatus = types.stream()
 			.collect(Collectors.groupingBy((type) -> type.status().value(), TreeMap::new, Collectors.toList()));
@@ -224,12 +223,6 @@ class OpenApiConfiguration {
 		ApiResponse ok = operation.getResponses().get("200");
 		return ok != null && ok.getContent() != null
 				&& ok.getContent().containsKey(org.springframework.http.MediaType.APPLICATION_JSON_VALUE);
-	}
-
-	private static boolean hasPathOrQueryParameters(Operation operation) {
-		return operation.getParameters() != null && operation.getParameters()
-			.stream()
-			.anyMatch((parameter) -> "path".equals(parameter.getIn()) || "query".equals(parameter.getIn()));
 	}
 
 	/**

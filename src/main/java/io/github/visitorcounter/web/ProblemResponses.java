@@ -8,9 +8,10 @@ import java.lang.annotation.Target;
 
 /**
  * The problems a handler decides on (on a class: each of its handlers), for the OpenAPI
- * document. Those the web layer answers on its own need not be listed: a foreign origin,
- * an oversized body, an unexpected failure, and, by what the route reads and writes, a
- * malformed body, an unsupported body type or an unacceptable answer type.
+ * document. Those the web layer answers on its own need not be listed: a malformed URI or
+ * query string, a foreign origin, an oversized body, an unexpected failure, and, by what
+ * the route reads and writes, a malformed body, an unsupported body type or an
+ * unacceptable answer type.
  */
 @Documented
 @Target({ ElementType.TYPE, ElementType.METHOD })

@@ -4,6 +4,7 @@ import java.net.http.HttpResponse;
 import java.util.UUID;
 
 import io.github.visitorcounter.testing.ApiTestSupport;
+import io.github.visitorcounter.testing.RedisServer;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.test.context.SpringBootTest;
@@ -66,6 +67,17 @@ class ObservabilityTests extends ApiTestSupport {
 		assertThat(metrics).doesNotContain("http_server_requests_active");
 		assertThat(metrics.lines().filter((line) -> line.startsWith("visitors_")))
 			.noneMatch((line) -> line.contains("127.0.0.1"));
+	}
+
+	@Test
+	void revealsNotWhereRedisIs() {
+		this.api.post("/api/visitors", visit(UUID.randomUUID().toString()));
+		String metrics = this.api.get("/actuator/prometheus").body();
+		assertThat(metrics).contains("lettuce_command_completion_seconds_count{");
+		RedisServer redis = RedisServer.shared();
+		assertThat(metrics).doesNotContain(redis.host())
+			.doesNotContain(":" + redis.port())
+			.doesNotContainPattern("remote=|local=");
 	}
 
 }

@@ -49,6 +49,27 @@ class ServedCountersTests extends ApiTestSupport {
 	}
 
 	@Test
+	void refusesEveryReadOfAnyOtherNameAlike() {
+		for (String path : new String[] { "/api/visitors/other", "/api/visitors/other/stats",
+				"/api/visitors/other/badge.svg", "/api/visitors/other/stream", "/api/visitors/other/pages?path=/a",
+				"/api/visitors/other/pages/top", "/api/visitors?counter=blog&counter=other", "/api/visitors/stats",
+				"/api/visitors/badge.svg", "/api/visitors/stream" }) {
+			for (String method : new String[] { "GET", "HEAD" }) {
+				HttpResponse<String> refused = this.api
+					.send(this.api.request(path).method(method, BodyPublishers.noBody()));
+				assertThat(refused.statusCode()).as("%s %s", method, path).isEqualTo(404);
+				assertThat(refused.headers().firstValue("Content-Type")).as(path).hasValue("application/problem+json");
+			}
+			assertThat(this.api.get(path).body()).as(path).contains("urn:visitor-counter:problem:unknown-counter");
+		}
+		assertThat(this.redis.keys("*")).isEmpty();
+		for (String path : new String[] { "/api/visitors/blog/stats", "/api/visitors/blog/badge.svg",
+				"/api/visitors/post-a/stats", "/api/visitors/post-a/badge.svg" }) {
+			assertThat(this.api.get(path).statusCode()).as(path).isEqualTo(200);
+		}
+	}
+
+	@Test
 	void createsCountersOfAPatternUpToTheCap() {
 		assertThat(this.api.post("/api/visitors/post-a", visit(UUID.randomUUID().toString())).statusCode())
 			.isEqualTo(200);

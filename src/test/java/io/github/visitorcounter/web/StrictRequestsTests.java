@@ -3,12 +3,14 @@ package io.github.visitorcounter.web;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.nio.charset.Charset;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
 import io.github.visitorcounter.testing.ApiClient;
 import io.github.visitorcounter.testing.ApiTestSupport;
+import io.github.visitorcounter.testing.RawHttp;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -110,6 +112,62 @@ class StrictRequestsTests extends ApiTestSupport {
 			assertThat(response.statusCode()).as(accept).isEqualTo(200);
 			assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
 		}
+	}
+
+	/**
+	 * A range with quality 0 says "not this" (RFC 9110, 12.4.2), and the most specific
+	 * range that matches a type decides: each of these rules JSON out.
+	 */
+	@ParameterizedTest
+	@ValueSource(strings = { "application/json;q=0", "*/*;q=0", "application/*;q=0.000",
+			"application/json;q=0, text/html", "application/json;q=0, */*", "application/json;q=0, application/*;q=0.5",
+			"text/html, application/json;q=0" })
+	void refusesJsonThatAcceptRulesOut(String accept) {
+		for (String path : new String[] { "/api/visitors", "/api/visitors/blog/stats", "/api/visitors/blog/pages/top",
+				"/api/admin/counters", "/v3/api-docs" }) {
+			assertNotAcceptable(this.api.get(path, "Accept", accept, ADMIN[0], ADMIN[1]), path, accept);
+		}
+		assertNotAcceptable(
+				this.api.post("/api/visitors/blog", ApiClient.visit(UUID.randomUUID().toString()), "Accept", accept),
+				"POST", accept);
+		assertThat(this.redis.keys("*")).isEmpty();
+	}
+
+	@ParameterizedTest
+	@ValueSource(
+			strings = { "image/svg+xml;q=0", "image/*;q=0, */*", "*/*;q=0", "image/svg+xml;q=0, application/json" })
+	void refusesABadgeThatAcceptRulesOut(String accept) {
+		assertNotAcceptable(this.api.get("/api/visitors/blog/badge.svg", "Accept", accept), "badge", accept);
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "text/event-stream;q=0", "text/*;q=0, */*", "*/*;q=0", "application/json" })
+	void refusesAStreamThatAcceptRulesOut(String accept) {
+		RawHttp.Response response = RawHttp.exchange(this.port, "GET /api/visitors/blog/stream HTTP/1.1\r\nHost: "
+				+ "localhost\r\nAccept: " + accept + "\r\nConnection: close\r\n\r\n", Duration.ofSeconds(5));
+		assertThat(response.status()).as(accept).isEqualTo(406);
+		assertThat(response.header("Content-Type")).as(accept).startsWith("application/problem+json");
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "*/*;q=0", "application/json;q=0, application/vnd.spring-boot.actuator.v3+json;q=0" })
+	void refusesActuatorAnswersThatAcceptRulesOut(String accept) {
+		assertNotAcceptable(this.api.get("/actuator/health", "Accept", accept), "health", accept);
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "application/json;q=0.001", "text/html;q=0, application/json", "*/*;q=0, application/json",
+			"application/*;q=0, application/json;q=0.5", "application/xml;q=0, */*" })
+	void answersJsonWhereAcceptRulesOutOnlyOthers(String accept) {
+		HttpResponse<String> response = this.api.get("/api/visitors", "Accept", accept);
+		assertThat(response.statusCode()).as(accept).isEqualTo(200);
+		assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
+	}
+
+	private static void assertNotAcceptable(HttpResponse<String> response, String request, String accept) {
+		assertThat(response.statusCode()).as("%s with Accept: %s", request, accept).isEqualTo(406);
+		assertThat(response.headers().firstValue("Content-Type")).as("%s with Accept: %s", request, accept)
+			.hasValueSatisfying((type) -> assertThat(type).startsWith("application/problem+json"));
 	}
 
 	/**
