@@ -44,7 +44,8 @@ class StatsController {
 			description = "Distinct visitors today, over the last 7 and 30 days (true unions of daily HyperLogLogs, "
 					+ "standard error 0.81%), and per day for the last `days` days, oldest first.")
 	@ApiResponse(responseCode = "200", description = "The stats")
-	@ProblemResponses({ ProblemType.INVALID_REQUEST, ProblemType.RATE_LIMITED, ProblemType.STORAGE_UNAVAILABLE })
+	@ProblemResponses({ ProblemType.INVALID_REQUEST, ProblemType.RATE_LIMITED, ProblemType.STORAGE_UNAVAILABLE,
+			ProblemType.SERVER_BUSY })
 	@GetMapping(path = { "/stats", "/{counter}/stats" }, produces = MediaType.APPLICATION_JSON_VALUE)
 	ResponseEntity<StatsResponse> readStats(@PathVariable(required = false) @CounterName String counter,
 			@RequestParam(defaultValue = "30") @Min(value = 1, message = "must be between 1 and 365") @Max(value = 365,
