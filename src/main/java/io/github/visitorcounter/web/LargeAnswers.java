@@ -1,6 +1,5 @@
 package io.github.visitorcounter.web;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
@@ -25,10 +24,11 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * written, and are refused with a 503 {@link ProblemType#SERVER_BUSY} when none is left.
  * A client that asks for a large answer and never reads it holds a request thread until
  * the write times out: a thousand of them asking for Swagger UI's script held 225 threads
- * and slowed every other request to seconds. An answer that fits the socket's buffers is
- * written at once whoever reads it, so only large ones need a place; the few a client can
- * hold are never the API's threads. The answer is held back until its size is known, so a
- * refused one has sent nothing and the refusal is a clean problem.
+ * and failed most other requests. An answer that fits a socket's send buffer is written
+ * at once whoever reads it, so only large ones need a place; the few a client can hold
+ * are never the API's threads. An answer stays in Tomcat's response buffer, uncommitted,
+ * until it is known to be small or has a place, so a refused one has sent nothing and the
+ * refusal is a clean problem.
  * <p>
  * Answers still written after the request's thread returned (the owner's streamed lists,
  * a visit's answer once its body arrived) and those whose head is sent before any body (a
@@ -41,8 +41,13 @@ import org.springframework.web.filter.OncePerRequestFilter;
 @Order(Ordered.LOWEST_PRECEDENCE)
 class LargeAnswers extends OncePerRequestFilter {
 
-	/** Larger answers take a place: what a socket's send buffer holds at its smallest. */
+	/**
+	 * Larger answers take a place: half what Linux gives a socket's send buffer at first.
+	 */
 	static final int LARGE = 8 * 1024;
+
+	/** Tomcat's response buffer holds a small answer whole, uncommitted. */
+	private static final int RESPONSE_BUFFER = 2 * LARGE;
 
 	private static final String RETRY_AFTER_SECONDS = "1";
 
@@ -55,6 +60,9 @@ class LargeAnswers extends OncePerRequestFilter {
 	@Override
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
+		if (response.getBufferSize() < RESPONSE_BUFFER) {
+			response.setBufferSize(RESPONSE_BUFFER);
+		}
 		HeldAnswer answer = new HeldAnswer(request, response);
 		try {
 			chain.doFilter(request, answer);
@@ -71,8 +79,8 @@ class LargeAnswers extends OncePerRequestFilter {
 	}
 
 	/**
-	 * A response whose body is held back up to {@link #LARGE} bytes; beyond that it takes
-	 * a place and is written through, or, with none left, is refused and the rest
+	 * A response whose body stays uncommitted up to {@link #LARGE} bytes; beyond that it
+	 * takes a place and is written on, or, with none left, is refused and the rest
 	 * dropped.
 	 */
 	private final class HeldAnswer extends HttpServletResponseWrapper {
@@ -85,9 +93,9 @@ class LargeAnswers extends OncePerRequestFilter {
 
 		private final HttpServletRequest request;
 
-		private final ByteArrayOutputStream held = new ByteArrayOutputStream();
-
 		private State state = State.HELD;
+
+		private int held;
 
 		private boolean placeTaken;
 
@@ -120,33 +128,32 @@ class LargeAnswers extends OncePerRequestFilter {
 		/**
 		 * Sends the head at once when no body is held yet: what a stream does before it
 		 * takes the connection over ({@code LiveController}). A body already held stays
-		 * held until its size is known.
+		 * uncommitted until its size is known.
 		 */
 		@Override
 		public synchronized void flushBuffer() throws IOException {
-			if (this.state == State.HELD && this.held.size() == 0) {
+			if (this.state == State.HELD && (this.held == 0 || this.request.isAsyncStarted())) {
 				this.state = State.WRITTEN_THROUGH;
 			}
-			if (writeThroughIfAsync()) {
+			if (this.state == State.WRITTEN_THROUGH) {
 				super.flushBuffer();
 			}
 		}
 
 		@Override
-		public void resetBuffer() {
-			this.held.reset();
+		public synchronized void resetBuffer() {
+			this.held = 0;
 			super.resetBuffer();
 		}
 
 		@Override
-		public void reset() {
-			this.held.reset();
+		public synchronized void reset() {
+			this.held = 0;
 			super.reset();
 		}
 
 		@Override
-		public void sendError(int status) throws IOException {
-			this.held.reset();
+		public synchronized void sendError(int status) throws IOException {
 			this.state = State.WRITTEN_THROUGH;
 			super.sendError(status);
 		}
@@ -156,31 +163,17 @@ class LargeAnswers extends OncePerRequestFilter {
 			sendError(status);
 		}
 
-		/** Writes what was held, or the refusal, once the handler is done. */
+		/** Answers the refusal, if it came to that, once the handler is done. */
 		synchronized void finish() throws IOException {
 			if (this.writer != null) {
 				this.writer.flush();
 			}
-			if (this.request.isAsyncStarted()) {
-				writeThroughIfAsync();
-			}
-			else if (this.state == State.HELD && this.held.size() > 0) {
-				getResponse().getOutputStream().write(this.held.toByteArray());
-			}
-			else if (this.state == State.REFUSED && !isCommitted()) {
+			if (this.state == State.REFUSED && !isCommitted()) {
 				super.reset();
 				setHeader(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
 				ProblemType.SERVER_BUSY.decideFor(this.request);
 				super.sendError(ProblemType.SERVER_BUSY.status().value());
 			}
-		}
-
-		private synchronized void close() throws IOException {
-			if (this.state == State.REFUSED) {
-				return;
-			}
-			writeThrough();
-			getResponse().getOutputStream().close();
 		}
 
 		void releasePlace() {
@@ -191,46 +184,57 @@ class LargeAnswers extends OncePerRequestFilter {
 		}
 
 		private synchronized void write(byte[] bytes, int offset, int length) throws IOException {
-			if (this.state == State.HELD && !writeThroughIfAsync() && this.held.size() + length > LARGE) {
-				takePlaceOrRefuse();
-			}
-			switch (this.state) {
-				case HELD -> this.held.write(bytes, offset, length);
-				case WRITTEN_THROUGH -> getResponse().getOutputStream().write(bytes, offset, length);
-				case REFUSED -> {
-					// Dropped: the refusal is written when the handler is done.
+			if (this.state == State.HELD) {
+				if (this.request.isAsyncStarted()) {
+					this.state = State.WRITTEN_THROUGH;
+				}
+				else if (this.held + length > LARGE) {
+					takePlaceOrRefuse();
 				}
 			}
+			if (this.state == State.REFUSED) {
+				// Dropped: the refusal is answered when the handler is done.
+				return;
+			}
+			getResponse().getOutputStream().write(bytes, offset, length);
+			if (this.state == State.HELD) {
+				this.held += length;
+			}
 		}
 
-		private void takePlaceOrRefuse() throws IOException {
+		private void takePlaceOrRefuse() {
 			if (LargeAnswers.this.places.tryTake(this.request.getRemoteAddr()) == AddressSlots.Outcome.TAKEN) {
 				this.placeTaken = true;
-				writeThrough();
+				this.state = State.WRITTEN_THROUGH;
 			}
 			else {
-				this.held.reset();
 				this.state = State.REFUSED;
+				super.resetBuffer();
 			}
 		}
 
-		/**
-		 * An answer that goes on after the request's thread returned is written as it
-		 * comes: a stream's events must not wait.
-		 * @return whether it is written through
-		 */
-		private synchronized boolean writeThroughIfAsync() throws IOException {
+		private synchronized void flush() throws IOException {
 			if (this.state == State.HELD && this.request.isAsyncStarted()) {
-				writeThrough();
+				this.state = State.WRITTEN_THROUGH;
 			}
-			return this.state == State.WRITTEN_THROUGH;
+			if (this.state == State.WRITTEN_THROUGH) {
+				getResponse().getOutputStream().flush();
+			}
 		}
 
-		private void writeThrough() throws IOException {
-			this.state = State.WRITTEN_THROUGH;
-			if (this.held.size() > 0) {
-				getResponse().getOutputStream().write(this.held.toByteArray());
-				this.held.reset();
+		private synchronized void close() throws IOException {
+			if (this.state != State.REFUSED) {
+				this.state = State.WRITTEN_THROUGH;
+				getResponse().getOutputStream().close();
+			}
+		}
+
+		private ServletOutputStream outputStream() {
+			try {
+				return getResponse().getOutputStream();
+			}
+			catch (IOException ex) {
+				throw new IllegalStateException(ex);
 			}
 		}
 
@@ -246,45 +250,30 @@ class LargeAnswers extends OncePerRequestFilter {
 				HeldAnswer.this.write(bytes, offset, length);
 			}
 
-			/**
-			 * The answer is whole: what is held is written. After a forward (the welcome
-			 * page) Tomcat closes the response so.
-			 */
+			/** Commits nothing while the answer's size is not known. */
+			@Override
+			public void flush() throws IOException {
+				HeldAnswer.this.flush();
+			}
+
+			/** The answer is whole: a forward's response is closed so. */
 			@Override
 			public void close() throws IOException {
 				HeldAnswer.this.close();
 			}
 
 			@Override
-			public void flush() throws IOException {
-				if (writeThroughIfAsync()) {
-					getResponse().getOutputStream().flush();
-				}
-			}
-
-			@Override
 			public boolean isReady() {
-				return HeldAnswer.this.state != State.WRITTEN_THROUGH || outputStream().isReady();
+				return outputStream().isReady();
 			}
 
 			@Override
 			public void setWriteListener(WriteListener listener) {
-				try {
-					writeThroughIfAsync();
-				}
-				catch (IOException ex) {
-					throw new IllegalStateException(ex);
+				synchronized (HeldAnswer.this) {
+					HeldAnswer.this.state = (HeldAnswer.this.state == State.HELD) ? State.WRITTEN_THROUGH
+							: HeldAnswer.this.state;
 				}
 				outputStream().setWriteListener(listener);
-			}
-
-			private ServletOutputStream outputStream() {
-				try {
-					return getResponse().getOutputStream();
-				}
-				catch (IOException ex) {
-					throw new IllegalStateException(ex);
-				}
 			}
 
 		}

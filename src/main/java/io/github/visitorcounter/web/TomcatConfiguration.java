@@ -49,9 +49,6 @@ class TomcatConfiguration implements WebServerFactoryCustomizer<TomcatServletWeb
 			}
 		});
 		factory.addContextCustomizers((context) -> {
-			// After a forward (the welcome page), close the response through its wrappers
-			// rather than around them, so that LargeAnswers writes what it holds.
-			context.setSuspendWrappedResponseAfterForward(false);
 			Host host = (Host) context.getParent();
 			for (Valve valve : host.getPipeline().getValves()) {
 				if (valve instanceof ErrorReportValve) {
