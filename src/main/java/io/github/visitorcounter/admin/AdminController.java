@@ -92,7 +92,7 @@ class AdminController {
 
 	@Operation(summary = "List a counter's pages",
 			description = "Every page of the counter with its count, most visited first.")
-	@ProblemResponses(ProblemType.INVALID_REQUEST)
+	@ProblemResponses({ ProblemType.INVALID_REQUEST, ProblemType.SERVER_BUSY })
 	@GetMapping("/counters/{counter}/pages")
 	ResponseEntity<PageList> listPages(@PathVariable @CounterName String counter) {
 		return noStore(new PageList(counter, this.counts.pages(counter)));

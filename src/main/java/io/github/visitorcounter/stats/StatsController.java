@@ -46,7 +46,7 @@ class StatsController {
 					+ "deployment does not serve.")
 	@ApiResponse(responseCode = "200", description = "The stats")
 	@ProblemResponses({ ProblemType.INVALID_REQUEST, ProblemType.UNKNOWN_COUNTER, ProblemType.RATE_LIMITED,
-			ProblemType.STORAGE_UNAVAILABLE })
+			ProblemType.STORAGE_UNAVAILABLE, ProblemType.SERVER_BUSY })
 	@GetMapping(path = { "/stats", "/{counter}/stats" }, produces = MediaType.APPLICATION_JSON_VALUE)
 	ResponseEntity<StatsResponse> readStats(@PathVariable(required = false) @CounterName String counter,
 			@RequestParam(defaultValue = "30") @Min(value = 1, message = "must be between 1 and 365") @Max(value = 365,

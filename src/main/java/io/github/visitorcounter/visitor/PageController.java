@@ -88,6 +88,7 @@ record PageController(VisitorCounter visitorCounter, CountReads counts, PageStor
 			description = "The counts of pages of a counter, in the order asked for, their paths normalised; 0 for "
 					+ "a page the counter does not hold. One Redis command.")
 	@ApiResponse(responseCode = "200", description = "The counts")
+	@ProblemResponses(ProblemType.SERVER_BUSY)
 	@GetMapping
 	@Parameter(name = "path", in = ParameterIn.QUERY, required = true,
 			description = "a page's URL path, up to " + MAX_PATHS + " times",
@@ -119,6 +120,7 @@ record PageController(VisitorCounter visitorCounter, CountReads counts, PageStor
 			description = "A counter's most visited pages, most visited first (pages of equal count in no set "
 					+ "order). One Redis command.")
 	@ApiResponse(responseCode = "200", description = "The top pages")
+	@ProblemResponses(ProblemType.SERVER_BUSY)
 	@GetMapping("/top")
 	PagesResponse readTopPages(@PathVariable @CounterName String counter,
 			@Parameter(description = "how many pages, at most") @RequestParam(defaultValue = "10") @Min(value = 1,

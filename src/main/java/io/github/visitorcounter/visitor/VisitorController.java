@@ -116,7 +116,7 @@ class VisitorController {
 	@ApiResponse(responseCode = "200", description = "The count, or the counts",
 			content = @Content(schema = @Schema(oneOf = { CountResponse.class, CountsResponse.class })))
 	@ProblemResponses({ ProblemType.INVALID_REQUEST, ProblemType.UNKNOWN_COUNTER, ProblemType.RATE_LIMITED,
-			ProblemType.STORAGE_UNAVAILABLE })
+			ProblemType.STORAGE_UNAVAILABLE, ProblemType.SERVER_BUSY })
 	@GetMapping("")
 	@Parameter(name = "counter", in = ParameterIn.QUERY,
 			description = "counters to read, up to " + MAX_COUNTERS + "; without any, the counter named `default`",

@@ -367,7 +367,8 @@ class OpenApiConfiguration {
 		static Set<ResponseHeader> of(ProblemType type) {
 			return switch (type) {
 				case RATE_LIMITED -> EnumSet.of(RETRY_AFTER, RATE_LIMIT_LIMIT, RATE_LIMIT_REMAINING, RATE_LIMIT_RESET);
-				case TOO_MANY_CLIENT_STREAMS, TOO_MANY_STREAMS, STORAGE_UNAVAILABLE -> EnumSet.of(RETRY_AFTER);
+				case TOO_MANY_CLIENT_STREAMS, TOO_MANY_STREAMS, STORAGE_UNAVAILABLE, SERVER_BUSY ->
+					EnumSet.of(RETRY_AFTER);
 				case UNAUTHORIZED -> EnumSet.of(WWW_AUTHENTICATE);
 				case NOT_ACCEPTABLE, UNSUPPORTED_MEDIA_TYPE -> EnumSet.of(ACCEPT);
 				default -> EnumSet.noneOf(ResponseHeader.class);

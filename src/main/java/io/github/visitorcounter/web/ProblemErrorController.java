@@ -25,7 +25,7 @@ class ProblemErrorController implements ErrorController {
 	ResponseEntity<ProblemDetail> error(HttpServletRequest request) {
 		Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
 		int status = (code instanceof Integer value && value >= 400) ? value : HttpStatus.INTERNAL_SERVER_ERROR.value();
-		ProblemDetail problem = ProblemType.forStatus(status).problem();
+		ProblemDetail problem = ProblemType.of(request, status).problem();
 		problem.setStatus(status);
 		Object uri = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
 		if (uri instanceof String path) {

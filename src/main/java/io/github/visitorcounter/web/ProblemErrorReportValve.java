@@ -35,7 +35,7 @@ class ProblemErrorReportValve extends ErrorReportValve {
 		if (!writable.get()) {
 			return;
 		}
-		ProblemType type = ProblemType.forStatus(status);
+		ProblemType type = ProblemType.of(request, status);
 		String body = "{\"type\":\"" + type.problem().getType() + "\",\"title\":\"" + type.problem().getTitle()
 				+ "\",\"status\":" + status + ",\"detail\":\"" + type.problem().getDetail().replace("\"", "\\\"")
 				+ "\"}";

@@ -4,6 +4,8 @@ import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.util.Locale;
 
+import jakarta.servlet.ServletRequest;
+
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 
@@ -51,9 +53,13 @@ public enum ProblemType {
 
 	STORAGE_UNAVAILABLE(503, "The counter store is unavailable. Try again shortly."),
 
+	SERVER_BUSY(503, "The server is writing as many large answers as it writes at once. Try again shortly."),
+
 	INTERNAL_ERROR(500, "An unexpected error occurred.");
 
 	private static final String TYPE_PREFIX = "urn:visitor-counter:problem:";
+
+	private static final String DECIDED = ProblemType.class.getName();
 
 	private final String slug;
 
@@ -140,6 +146,23 @@ public enum ProblemType {
 	}
 
 	/**
+	 * Tells the error page the kind of an error sent without a body: without it, the page
+	 * answers {@link #forStatus(int) the general kind} of the status.
+	 */
+	void decideFor(ServletRequest request) {
+		request.setAttribute(DECIDED, this);
+	}
+
+	/**
+	 * The kind of an error sent without a body: the one decided for the request, or the
+	 * general kind of its status.
+	 */
+	static ProblemType of(ServletRequest request, int status) {
+		return (request.getAttribute(DECIDED) instanceof ProblemType decided && decided.status.value() == status)
+				? decided : forStatus(status);
+	}
+
+	/**
 	 * The kind of a body that could not be read: it took too long (a read timed out, or
 	 * {@code null}: the whole body's deadline passed), or it broke off.
 	 */
@@ -153,7 +176,8 @@ public enum ProblemType {
 	}
 
 	private boolean decidedByFeature() {
-		return this == MALFORMED_BODY || this == TOO_MANY_CLIENT_STREAMS || this == TOO_MANY_STREAMS;
+		return this == MALFORMED_BODY || this == TOO_MANY_CLIENT_STREAMS || this == TOO_MANY_STREAMS
+				|| this == SERVER_BUSY;
 	}
 
 }

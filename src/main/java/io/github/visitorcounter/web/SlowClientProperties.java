@@ -12,7 +12,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * How long a client may take to send a request, bound from {@code visitors.*}.
+ * How long a client may take to send a request, and how many large answers it may be slow
+ * to read, bound from {@code visitors.*}.
  *
  * @param requestReadTimeout the longest a client may take from the first byte of a
  * request to the end of its headers, and again from there to the end of its body
@@ -22,12 +23,18 @@ import org.springframework.validation.annotation.Validated;
  * refused at once with a 408.
  * @param maxPendingBodiesPerClient the most of them from one client address, so that one
  * client cannot take every place
+ * @param maxLargeAnswers the most answers larger than 8 KiB written at once: each may
+ * hold a request thread for as long as its client takes to read it (up to the connection
+ * timeout). One more is refused at once with a 503.
+ * @param maxLargeAnswersPerClient the most of them to one client address
  */
 @Validated
 @ConfigurationProperties("visitors")
 record SlowClientProperties(
 		@DefaultValue("10s") @DurationMin(seconds = 1) @DurationMax(minutes = 10) Duration requestReadTimeout,
 		@DefaultValue("256") @Min(1) @Max(100_000) int maxPendingBodies,
-		@DefaultValue("32") @Min(1) @Max(100_000) int maxPendingBodiesPerClient) {
+		@DefaultValue("32") @Min(1) @Max(100_000) int maxPendingBodiesPerClient,
+		@DefaultValue("32") @Min(1) @Max(10_000) int maxLargeAnswers,
+		@DefaultValue("8") @Min(1) @Max(10_000) int maxLargeAnswersPerClient) {
 
 }

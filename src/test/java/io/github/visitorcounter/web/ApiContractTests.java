@@ -24,6 +24,7 @@ import io.swagger.v3.oas.models.responses.ApiResponse;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -51,6 +52,8 @@ class ApiContractTests {
 	static final String TOKEN = "contract-admin-token-0123456789";
 
 	private static final String AUTHORIZATION = "Bearer " + TOKEN;
+
+	private static final String LARGEST_COUNT = "{\"count\":9007199254740991}";
 
 	private static final String BIG_BODY = "{\"visitorId\":\"" + "a".repeat(5000) + "\"}";
 
@@ -114,6 +117,9 @@ class ApiContractTests {
 
 	private final List<Checked> checked = new ArrayList<>();
 
+	@Autowired
+	private LargeAnswers largeAnswers;
+
 	ApiContractTests(@LocalServerPort int port) {
 		this.port = port;
 		this.api = new ApiClient(port);
@@ -169,6 +175,7 @@ class ApiContractTests {
 		}
 		adminWithoutTokenAndLockedOut();
 		streamsOverTheirCaps();
+		largeAnswersWhileEveryPlaceIsTaken();
 		assertThat(send("DELETE /api/admin/counters/default", address()).statusCode()).isEqualTo(200);
 		// Every route of the bare path, now that its counter is not served.
 		CALLS.values()
@@ -223,6 +230,46 @@ class ApiContractTests {
 		}
 		finally {
 			open.forEach(EventStream::close);
+		}
+	}
+
+	/**
+	 * Each operation whose answer may be larger than a socket's buffers always hold, with
+	 * such an answer, while every place for one is taken.
+	 */
+	private void largeAnswersWhileEveryPlaceIsTaken() {
+		List<String> counters = new ArrayList<>();
+		List<String> paths = new ArrayList<>();
+		for (int i = 0; i < 100; i++) {
+			counters.add("%064d".formatted(i));
+			paths.add("/%064d".formatted(i));
+			assertThat(send("PUT /api/admin/counters/" + counters.get(i) + " " + LARGEST_COUNT, address()).statusCode())
+				.isEqualTo(200);
+			assertThat(
+					send("PUT /api/admin/counters/contract/pages?path=" + paths.get(i) + " " + LARGEST_COUNT, address())
+						.statusCode())
+				.isEqualTo(200);
+		}
+		List<String> large = List.of("GET /api/visitors/stats?days=365", "GET /api/visitors/contract/stats?days=365",
+				"GET /api/visitors?counter=" + String.join("&counter=", counters),
+				"GET /api/visitors/contract/pages?path=" + String.join("&path=", paths),
+				"GET /api/visitors/contract/pages/top?limit=100", "GET /api/admin/counters/contract/pages");
+		for (String request : large) {
+			HttpResponse<String> answer = send(request, address());
+			assertThat(answer.statusCode()).as(request).isEqualTo(200);
+			assertThat(answer.body()).as(request).hasSizeGreaterThan(LargeAnswers.LARGE);
+		}
+		List<String> holders = new ArrayList<>();
+		while (this.largeAnswers.places().tryTake("holder-" + holders.size()) == AddressSlots.Outcome.TAKEN) {
+			holders.add("holder-" + holders.size());
+		}
+		try {
+			for (String request : large) {
+				assertThat(send(request, address()).statusCode()).as(request).isEqualTo(503);
+			}
+		}
+		finally {
+			holders.forEach(this.largeAnswers.places()::release);
 		}
 	}
 
