@@ -58,8 +58,7 @@ class CounterConfiguration {
 	}
 
 	@Bean
-	DailyUniquesScript dailyUniquesScript(LuaScripts scripts, CounterKeys keys, VisitDays days,
-			ServedCounters served) {
+	DailyUniquesScript dailyUniquesScript(LuaScripts scripts, CounterKeys keys, VisitDays days, ServedCounters served) {
 		return new DailyUniquesScript(scripts, keys, days, served);
 	}
 
