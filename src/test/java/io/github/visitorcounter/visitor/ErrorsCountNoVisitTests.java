@@ -48,6 +48,7 @@ class ErrorsCountNoVisitTests {
 	private static final Map<String, String> NOT_FOR_A_POST = Map.of(
 			"urn:visitor-counter:problem:too-many-client-streams", "only the live streams, GETs, answer it",
 			"urn:visitor-counter:problem:too-many-streams", "only the live streams, GETs, answer it",
+			"urn:visitor-counter:problem:server-busy", "only answers over 8 KiB get it, and a visit's is small",
 			"urn:visitor-counter:problem:internal-error",
 			"no request can bring an unexpected failure about; VisitorControllerTests fakes one");
 
@@ -55,16 +56,18 @@ class ErrorsCountNoVisitTests {
 
 	/** Persisted, so that a stopped Redis comes back with what it held. */
 	@RegisterExtension
-	static final RedisServer redis = RedisServer
-		.start(RedisServer.Options.plain().withExtraArgs("--appendonly", "yes", "--appendfsync", "always"));
+	static final RedisServer redis = RedisServer.start(RedisServer.Options.persisted());
 
-	@LocalServerPort
-	private int port;
+	private final int port;
 
-	@Autowired
-	private StringRedisTemplate redisTemplate;
+	private final StringRedisTemplate redisTemplate;
 
 	private final Set<String> answeredTypes = new LinkedHashSet<>();
+
+	ErrorsCountNoVisitTests(@LocalServerPort int port, @Autowired StringRedisTemplate redisTemplate) {
+		this.port = port;
+		this.redisTemplate = redisTemplate;
+	}
 
 	@BeforeEach
 	void registerSomeVisits() {
