@@ -63,8 +63,7 @@ class DocumentationExamplesTests {
 
 	/** Persisted, so that stopping it for a "Redis is down" example loses no count. */
 	@RegisterExtension
-	static final RedisServer redis = RedisServer
-		.start(RedisServer.Options.plain().withExtraArgs("--appendonly", "yes", "--appendfsync", "always"));
+	static final RedisServer redis = RedisServer.start(RedisServer.Options.persisted());
 
 	@LocalServerPort
 	private int port;

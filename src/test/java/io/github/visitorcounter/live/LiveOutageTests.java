@@ -40,8 +40,7 @@ class LiveOutageTests {
 
 	/** Appends every write, so a restart keeps the counts and streams can carry on. */
 	@RegisterExtension
-	static final RedisServer redis = RedisServer
-		.start(RedisServer.Options.plain().withExtraArgs("--appendonly", "yes", "--appendfsync", "always"));
+	static final RedisServer redis = RedisServer.start(RedisServer.Options.persisted());
 
 	@LocalServerPort
 	private int port;

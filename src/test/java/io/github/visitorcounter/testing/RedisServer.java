@@ -191,6 +191,14 @@ public abstract class RedisServer implements OwnRedis {
 			return new Options(false, null, null, List.of());
 		}
 
+		/**
+		 * Appends and syncs every write: a stopped server comes back with all it held, so
+		 * counts survive an outage a test brings about.
+		 */
+		public static Options persisted() {
+			return plain().withExtraArgs("--appendonly", "yes", "--appendfsync", "always");
+		}
+
 		/** Like Upstash: TLS only, with a password. */
 		public static Options tls(String password) {
 			return new Options(true, password, SelfSignedCertificate.generate(), List.of());

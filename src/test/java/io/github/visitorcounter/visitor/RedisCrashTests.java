@@ -39,8 +39,7 @@ class RedisCrashTests {
 	private static final Duration FAST = Duration.ofSeconds(3);
 
 	@RegisterExtension
-	static final RedisServer redis = RedisServer
-		.start(RedisServer.Options.plain().withExtraArgs("--appendonly", "yes", "--appendfsync", "always"));
+	static final RedisServer redis = RedisServer.start(RedisServer.Options.persisted());
 
 	private final ApiClient api;
 
