@@ -29,16 +29,7 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 @Tag(name = "visitors")
 @RequestMapping("/api/visitors")
-class StatsController {
-
-	private final DailyVisitors dailyVisitors;
-
-	private final AddressLimits addressLimits;
-
-	StatsController(DailyVisitors dailyVisitors, AddressLimits addressLimits) {
-		this.dailyVisitors = dailyVisitors;
-		this.addressLimits = addressLimits;
-	}
+record StatsController(DailyVisitors dailyVisitors, AddressLimits addressLimits) {
 
 	@Operation(summary = "Daily uniques of a counter",
 			description = "Distinct visitors today, over the last 7 and 30 days (true unions of daily HyperLogLogs, "
