@@ -38,8 +38,14 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * writes here: hence the locks.
  */
 @Component
-@Order(Ordered.LOWEST_PRECEDENCE)
+@Order(LargeAnswers.ORDER)
 class LargeAnswers extends OncePerRequestFilter {
+
+	/**
+	 * Around every filter that may answer (CORS refuses an origin), inside the metrics'
+	 * observation, which so sees a refusal's status.
+	 */
+	static final int ORDER = Ordered.HIGHEST_PRECEDENCE + 5;
 
 	/**
 	 * Larger answers take a place: half what Linux gives a socket's send buffer at first.

@@ -16,7 +16,9 @@ import org.apache.tomcat.util.net.ApplicationBufferHandler;
  * body has already arrived (up to 64 KiB; none of a chunked one), and closes the
  * connection if more is to come, instead of letting Tomcat wait for the rest to keep the
  * connection: that wait holds the request's thread for as long as the client takes to
- * send, and a client sending a byte every few seconds never lets it time out.
+ * send, and a client sending a byte every few seconds never lets it time out. The answer
+ * says so ({@code Connection: close}) while it can: {@link LargeAnswers} keeps small ones
+ * uncommitted until here.
  */
 class UnreadBodyValve extends ValveBase {
 
@@ -51,6 +53,11 @@ class UnreadBodyValve extends ValveBase {
 					// Its end (a chunked answer's last chunk) before the connection is
 					// closed, which would otherwise cut it off.
 					response.finishResponse();
+				}
+				else {
+					// Said, so that a client does not send its next request on a
+					// connection it believes kept.
+					response.setHeader("Connection", "close");
 				}
 				coyoteRequest.action(ActionCode.DISABLE_SWALLOW_INPUT, null);
 				return;

@@ -76,8 +76,13 @@ class AllowedOriginsTests extends ApiTestSupport {
 					Duration.ofSeconds(5));
 			assertThat(response.status()).isEqualTo(403);
 			assertThat(response.timedOut()).isFalse();
+			// Whole, and saying that the connection closes: a client that keeps
+			// connections
+			// must not send its next request on this one.
 			assertThat(response.text()).contains("urn:visitor-counter:problem:origin-not-allowed")
-				.endsWith("}\r\n0\r\n\r\n");
+				.contains("\r\nConnection: close\r\n")
+				.endsWith("}");
+			assertThat(response.text()).contains("\r\nContent-Length: " + response.body().length() + "\r\n");
 		}
 		assertThat(this.redis.keys("*")).isEmpty();
 	}
