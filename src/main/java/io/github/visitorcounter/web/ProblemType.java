@@ -33,7 +33,7 @@ public enum ProblemType {
 
 	METHOD_NOT_ALLOWED(405, "This path does not support the method; the Allow header lists those it does."),
 
-	NOT_ACCEPTABLE(406, "The API answers with application/json only."),
+	NOT_ACCEPTABLE(406, "This route answers in none of the types the request accepts."),
 
 	RATE_LIMITED(429, "Too many requests",
 			"Too many requests from this address. Retry after the time in the Retry-After header."),
