@@ -29,6 +29,7 @@ import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import org.springframework.web.util.DisconnectedClientHelper;
 
 /**
  * Answers every error with {@code application/problem+json} (RFC 9457): a stable type per
@@ -41,6 +42,10 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 	static final String STORAGE_RETRY_AFTER_SECONDS = "2";
 
 	private static final Log log = LogFactory.getLog(ProblemHandler.class);
+
+	/** Logs a client that went away at debug level, in one line. */
+	private static final DisconnectedClientHelper disconnectedClients = new DisconnectedClientHelper(
+			ProblemHandler.class.getName());
 
 	private final StorageFailureLog storageFailures = new StorageFailureLog(Clock.systemUTC());
 
@@ -93,6 +98,11 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
 	@ExceptionHandler(Exception.class)
 	ResponseEntity<ProblemDetail> handleUnexpected(Exception ex) {
+		if (disconnectedClients.checkAndLogClientDisconnectedException(ex)) {
+			// The client went away mid-answer (or never read it): no one to answer, and
+			// nothing wrong here; a stack trace each time would let anyone fill the log.
+			return null;
+		}
 		log.error("Unexpected error", ex);
 		return respond(ProblemType.INTERNAL_ERROR.problem(), HttpHeaders.EMPTY);
 	}

@@ -17,11 +17,14 @@ import io.github.visitorcounter.testing.WithoutLimits;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
@@ -41,6 +44,7 @@ import static org.awaitility.Awaitility.await;
 		properties = { "visitors.max-large-answers=4", "visitors.max-large-answers-per-client=2",
 				"server.tomcat.threads.max=12" })
 @Import(LargeAnswersTests.SmallSendBuffers.class)
+@ExtendWith(OutputCaptureExtension.class)
 @WithoutLimits
 class LargeAnswersTests extends ApiTestSupport {
 
@@ -80,6 +84,23 @@ class LargeAnswersTests extends ApiTestSupport {
 		assertRefusedAsBusy(answeredFast("/v3/api-docs"));
 		assertRefusedAsBusy(answeredFast("/api/visitors/default/stats?days=365"));
 		assertRefusedAsBusy(answeredFast(LARGE));
+	}
+
+	@Test
+	void clientsThatGoAwayMidAnswerLeaveNoStackTrace(CapturedOutput output) throws IOException {
+		int before = output.length();
+		for (int i = 1; i <= 4; i++) {
+			assertThat(askWithoutReading("127.0.5." + i, LARGE)).isEqualTo("200");
+		}
+		for (Socket socket : this.nonReaders) {
+			// Reset, not closed: the answer's next write fails at once.
+			socket.setSoLinger(true, 0);
+			socket.close();
+		}
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.largeAnswers.places().taken() == 0);
+		assertThat(output.toString().substring(before)).doesNotContain("\tat ")
+			.doesNotContain("Unexpected error")
+			.doesNotContain(" ERROR ");
 	}
 
 	@Test
