@@ -7,6 +7,7 @@ import java.util.Collection;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Objects;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -145,6 +146,34 @@ class OpenApiConfiguration {
 			parameters.forEach((parameter) -> anchor(parameter.getSchema()));
 			openApi.getComponents().getSchemas().values().forEach(OpenApiConfiguration::anchor);
 		};
+	}
+
+	/**
+	 * springdoc gives the values of a map property the {@code @Schema} example and
+	 * description of the map itself, where a map of maps' example does not fit (an inner
+	 * map is no map of maps): they stay on the map.
+	 */
+	@Bean
+	OpenApiCustomizer mapValues() {
+		return (openApi) -> openApi.getComponents().getSchemas().values().forEach((schema) -> {
+			if (schema.getProperties() != null) {
+				schema.getProperties().values().forEach((property) -> keepExampleOnTheMap((Schema<?>) property));
+			}
+		});
+	}
+
+	@SuppressWarnings("rawtypes")
+	private static void keepExampleOnTheMap(Schema<?> map) {
+		for (Object values = map.getAdditionalProperties(); values instanceof Schema schema; values = schema
+			.getAdditionalProperties()) {
+			if (Objects.equals(schema.getExample(), map.getExample())) {
+				schema.setExample(null);
+				schema.setExampleSetFlag(false);
+			}
+			if (Objects.equals(schema.getDescription(), map.getDescription())) {
+				schema.setDescription(null);
+			}
+		}
 	}
 
 	private static List<ProblemType> declaredProblems(HandlerMethod handler) {

@@ -14,10 +14,14 @@ import java.util.function.Function;
 
 import com.atlassian.oai.validator.OpenApiInteractionValidator;
 import com.atlassian.oai.validator.model.SimpleRequest;
+import com.atlassian.oai.validator.report.MessageResolver;
+import com.atlassian.oai.validator.report.ValidationReport;
+import com.atlassian.oai.validator.schema.SchemaValidator;
 import io.github.visitorcounter.testing.ApiTestSupport;
 import io.github.visitorcounter.testing.OpenApiContract;
 import io.github.visitorcounter.testing.RawHttp;
 import io.github.visitorcounter.testing.WithoutLimits;
+import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.parser.OpenAPIV3Parser;
 import io.swagger.v3.parser.core.models.ParseOptions;
 import io.swagger.v3.parser.core.models.SwaggerParseResult;
@@ -135,6 +139,41 @@ class OpenApiTests extends ApiTestSupport {
 		}
 		assertThat(served().at("/components/schemas/Problem/properties/type/enum"))
 			.hasSize(ProblemType.values().length);
+	}
+
+	/**
+	 * Each example the document gives fits the schema it stands in, as a validator or a
+	 * generated client's tests would check it.
+	 */
+	@Test
+	void everyExampleFitsItsSchema() {
+		SchemaValidator schemas = new SchemaValidator(OpenApiContract.published().openApi(), new MessageResolver());
+		List<String> misfits = new ArrayList<>();
+		OpenApiContract.published()
+			.openApi()
+			.getComponents()
+			.getSchemas()
+			.forEach((name, schema) -> collectMisfits(schemas, name, schema, misfits));
+		assertThat(misfits).isEmpty();
+	}
+
+	@SuppressWarnings("rawtypes")
+	private static void collectMisfits(SchemaValidator schemas, String where, Schema<?> schema, List<String> misfits) {
+		if (schema.getExample() != null) {
+			ValidationReport report = schemas
+				.validate(() -> io.swagger.v3.core.util.Json.mapper().valueToTree(schema.getExample()), schema, where);
+			report.getMessages().forEach((message) -> misfits.add(where + ": " + message.getMessage()));
+		}
+		if (schema.getProperties() != null) {
+			schema.getProperties()
+				.forEach((property, value) -> collectMisfits(schemas, where + "." + property, value, misfits));
+		}
+		if (schema.getItems() != null) {
+			collectMisfits(schemas, where + "[]", schema.getItems(), misfits);
+		}
+		if (schema.getAdditionalProperties() instanceof Schema values) {
+			collectMisfits(schemas, where + "{}", values, misfits);
+		}
 	}
 
 	@Test
