@@ -14,7 +14,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.testcontainers.DockerClientFactory;
+
+import org.springframework.boot.logging.LogLevel;
+import org.springframework.boot.logging.LoggingSystem;
 
 /**
  * A real Redis for tests and for the dev-time
@@ -27,6 +32,8 @@ import org.testcontainers.DockerClientFactory;
  * stop and restart (same port), or a TLS one with a password that stands in for Upstash.
  */
 public abstract class RedisServer implements OwnRedis {
+
+	private static final Log logger = LogFactory.getLog(RedisServer.class);
 
 	private static final String HOW_TO_GET_REDIS = """
 			No Redis available for the tests: Docker is not running and no redis-server binary was found.
@@ -65,7 +72,9 @@ public abstract class RedisServer implements OwnRedis {
 			return new ContainerRedisServer(options);
 		}
 		Path executable = findRedisServer().orElseThrow(() -> new IllegalStateException(HOW_TO_GET_REDIS));
-		return new ProcessRedisServer(executable, options);
+		RedisServer server = new ProcessRedisServer(executable, options);
+		logger.info("No Docker engine: started " + executable + " on port " + server.port() + " instead");
+		return server;
 	}
 
 	public abstract String host();
@@ -135,6 +144,10 @@ public abstract class RedisServer implements OwnRedis {
 	}
 
 	private static boolean dockerAvailable() {
+		// Testcontainers reports a missing engine as an ERROR; here it is an answer, and
+		// the line above says what runs instead.
+		LoggingSystem.get(RedisServer.class.getClassLoader())
+			.setLogLevel("org.testcontainers.dockerclient.DockerClientProviderStrategy", LogLevel.OFF);
 		try {
 			return DockerClientFactory.instance().isDockerAvailable();
 		}
