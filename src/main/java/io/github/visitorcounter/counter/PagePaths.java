@@ -23,8 +23,8 @@ import java.util.Deque;
  * <li>dot segments resolved (RFC 3986, 5.2.4), a trailing {@code /index.html} and a
  * trailing slash folded ({@code /} stays {@code /}), case kept</li>
  * </ul>
- * Refused: a malformed percent-encoding, bytes that are not UTF-8, control characters,
- * and a normalised path over {@value #MAX_BYTES} bytes.
+ * Refused: a malformed percent-encoding, bytes that are not UTF-8, control characters
+ * (raw or percent-encoded), and a normalised path over {@value #MAX_BYTES} bytes.
  */
 public final class PagePaths {
 
@@ -97,24 +97,21 @@ public final class PagePaths {
 				bytes.write(high * 16 + low);
 				index += 3;
 			}
-			else if (character < 0x20 || character == 0x7f) {
-				throw new InvalidPagePathException("must not contain control characters");
-			}
 			else if (character < 0x80) {
 				bytes.write(character);
 				index++;
 			}
 			else {
 				int codePoint = path.codePointAt(index);
-				if (Character.isSurrogate((char) codePoint) || Character.isISOControl(codePoint)) {
-					throw new InvalidPagePathException("must be valid UTF-8 without control characters");
+				if (Character.isSurrogate((char) codePoint)) {
+					throw new InvalidPagePathException("must be valid UTF-8");
 				}
 				bytes.writeBytes(new String(Character.toChars(codePoint)).getBytes(StandardCharsets.UTF_8));
 				index += Character.charCount(codePoint);
 			}
 		}
 		byte[] raw = bytes.toByteArray();
-		requireUtf8(raw);
+		requireTextWithoutControls(raw);
 		StringBuilder canonical = new StringBuilder(raw.length * 3 / 2);
 		for (int i = 0; i < raw.length; i++) {
 			int value = raw[i] & 0xff;
@@ -137,15 +134,23 @@ public final class PagePaths {
 		return (upper >= 'A' && upper <= 'F') ? upper - 'A' + 10 : -1;
 	}
 
-	private static void requireUtf8(byte[] bytes) {
+	/**
+	 * Refuses bytes that are not UTF-8, and control characters whether sent raw or
+	 * percent-encoded: no page's path holds one, and a path is shown to people.
+	 */
+	private static void requireTextWithoutControls(byte[] bytes) {
+		CharSequence text;
 		try {
-			StandardCharsets.UTF_8.newDecoder()
+			text = StandardCharsets.UTF_8.newDecoder()
 				.onMalformedInput(CodingErrorAction.REPORT)
 				.onUnmappableCharacter(CodingErrorAction.REPORT)
 				.decode(ByteBuffer.wrap(bytes));
 		}
 		catch (CharacterCodingException ex) {
 			throw new InvalidPagePathException("must percent-encode valid UTF-8 only");
+		}
+		if (text.codePoints().anyMatch(Character::isISOControl)) {
+			throw new InvalidPagePathException("must not contain control characters, raw or percent-encoded");
 		}
 	}
 
