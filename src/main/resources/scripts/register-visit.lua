@@ -35,6 +35,7 @@
 --                             numbers are doubles, so it is only ever passed on as a string
 --  14 pagePath                the page's normalised path, '' for a visit to the counter alone
 --  15 pagesMax                the most pages a counter holds; a new page past it is not created
+--  16 maxCount                the largest count (counter/CounterStore.java): a count there stays there
 --
 -- A counter exists by its count key. For one that does not (UNKNOWN_COUNTER), or one being reset (RESETTING),
 -- the script writes nothing: the caller admits the counter first (counter/CounterRegistry.java), or refuses.
@@ -60,7 +61,7 @@ local newVisitorCap, newVisitorWindowMillis = tonumber(ARGV[4]), tonumber(ARGV[5
 local dayTtlSeconds, publishCommand = ARGV[6], ARGV[7]
 local bucketFill, bucketCapacity = tonumber(ARGV[8]), tonumber(ARGV[9])
 local countable, requestToken, visitorDigest, visitorMember = ARGV[10] == '1', ARGV[11], ARGV[12], ARGV[13]
-local pagePath, pagesMax = ARGV[14], tonumber(ARGV[15])
+local pagePath, pagesMax, maxCount = ARGV[14], tonumber(ARGV[15]), tonumber(ARGV[16])
 local hasPage = pagePath ~= ''
 
 -- The counter's dedupe sets take as many keys as the page's, which follow the key of the page counts.
@@ -256,6 +257,9 @@ local function pageVisit()
     return PAGE_OUTCOME.RETURNING, tonumber(stored)
   end
   insert(currentGeneration(pageGenerations))
+  if tonumber(stored or 0) >= maxCount then
+    return PAGE_OUTCOME.NEW, tonumber(stored)
+  end
   return PAGE_OUTCOME.NEW, tonumber(redis.call('ZINCRBY', pageCounts, 1, pagePath))
 end
 
@@ -273,6 +277,9 @@ if newVisitorCap > 0 then
   redis.call('ZADD', newVisitorLog, now, requestToken)
   redis.call('PEXPIRE', newVisitorLog, newVisitorWindowMillis)
 end
-local total = redis.call('INCR', countKey)
-redis.call(publishCommand, channel, total)
+local total = tonumber(storedCount)
+if total < maxCount then
+  total = redis.call('INCR', countKey)
+  redis.call(publishCommand, channel, total)
+end
 return { OUTCOME.NEW, total, remaining, reset, pageVisit() }

@@ -7,6 +7,7 @@ import java.util.Map;
 
 import io.github.visitorcounter.counter.CounterAdministration;
 import io.github.visitorcounter.counter.CounterName;
+import io.github.visitorcounter.counter.CounterStore;
 import io.github.visitorcounter.counter.PagePaths;
 import io.github.visitorcounter.counter.PagePaths.InvalidPagePathException;
 import io.github.visitorcounter.counter.PageStore.PageCount;
@@ -49,12 +50,6 @@ import org.springframework.web.bind.annotation.RestController;
 @SecurityRequirement(name = "adminToken")
 @ProblemResponses({ ProblemType.UNAUTHORIZED, ProblemType.RATE_LIMITED, ProblemType.STORAGE_UNAVAILABLE })
 class AdminController {
-
-	/**
-	 * The largest integer a JavaScript number holds exactly: counts beyond it could not
-	 * be shown right.
-	 */
-	static final long MAX_COUNT = 9_007_199_254_740_991L;
 
 	private static final String PAGES_EXAMPLE = "{\"blog\":{\"/posts/hello\":17,\"/\":40}}";
 
@@ -165,8 +160,8 @@ class AdminController {
 	}
 
 	record NewCount(@Schema(example = "1234", requiredMode = Schema.RequiredMode.REQUIRED) @NotNull(
-			message = "is required") @Min(value = 0, message = "must not be negative") @Max(value = MAX_COUNT,
-					message = "must be at most 9007199254740991") Long count) {
+			message = "is required") @Min(value = 0, message = "must not be negative") @Max(
+					value = CounterStore.MAX_COUNT, message = "must be at most 9007199254740991") Long count) {
 
 	}
 
@@ -205,11 +200,11 @@ class AdminController {
 
 	}
 
-	record Import(
-			@NotNull(message = "is required") Map<@CounterName String, @NotNull @Min(0) @Max(MAX_COUNT) Long> counters,
+	record Import(@NotNull(
+			message = "is required") Map<@CounterName String, @NotNull @Min(0) @Max(CounterStore.MAX_COUNT) Long> counters,
 			@Schema(description = "the counts of pages, by counter and normalised path; each page created, and its "
 					+ "counter if needed",
-					example = PAGES_EXAMPLE) Map<@CounterName String, Map<String, @NotNull @Min(0) @Max(MAX_COUNT) Long>> pages) {
+					example = PAGES_EXAMPLE) Map<@CounterName String, Map<String, @NotNull @Min(0) @Max(CounterStore.MAX_COUNT) Long>> pages) {
 
 	}
 

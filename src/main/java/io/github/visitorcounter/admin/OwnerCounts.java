@@ -14,6 +14,7 @@ import java.util.function.Consumer;
 import io.github.visitorcounter.counter.CounterAdministration;
 import io.github.visitorcounter.counter.CounterNames;
 import io.github.visitorcounter.counter.CounterRegistry;
+import io.github.visitorcounter.counter.CounterStore;
 import io.github.visitorcounter.counter.PagePaths;
 import io.github.visitorcounter.counter.PagePaths.InvalidPagePathException;
 import io.github.visitorcounter.counter.PageStore;
@@ -55,6 +56,9 @@ class OwnerCounts {
 	private static final String COUNTERS = "counters";
 
 	private static final String PAGES = "pages";
+
+	private static final String IMPORT_SHAPE = "The request body must be a JSON object as the export writes, such as "
+			+ "{\"counters\":{\"blog\":12},\"pages\":{\"blog\":{\"/posts/hello\":3}}}.";
 
 	private static final int BATCH = 1000;
 
@@ -201,7 +205,7 @@ class OwnerCounts {
 	private int read(Path spooled, boolean write) throws IOException {
 		try (InputStream in = Files.newInputStream(spooled); JsonParser parser = this.json.createParser(in)) {
 			if (parser.nextToken() != JsonToken.START_OBJECT) {
-				throw new ProblemException(ProblemType.MALFORMED_BODY);
+				throw new ProblemException(ProblemType.MALFORMED_BODY, IMPORT_SHAPE);
 			}
 			int counts = -1;
 			while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
@@ -226,7 +230,7 @@ class OwnerCounts {
 			return counts;
 		}
 		catch (JacksonException ex) {
-			throw new ProblemException(ProblemType.MALFORMED_BODY);
+			throw new ProblemException(ProblemType.MALFORMED_BODY, IMPORT_SHAPE);
 		}
 	}
 
@@ -303,8 +307,8 @@ class OwnerCounts {
 
 	private static void requireCount(JsonParser parser, JsonToken count, String field) {
 		if (count != JsonToken.VALUE_NUMBER_INT || parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER
-				|| parser.getLongValue() < 0 || parser.getLongValue() > AdminController.MAX_COUNT) {
-			throw invalid(field, "holds a count that is not a whole number from 0 to " + AdminController.MAX_COUNT);
+				|| parser.getLongValue() < 0 || parser.getLongValue() > CounterStore.MAX_COUNT) {
+			throw invalid(field, "holds a count that is not a whole number from 0 to " + CounterStore.MAX_COUNT);
 		}
 	}
 

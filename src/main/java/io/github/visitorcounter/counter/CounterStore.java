@@ -14,6 +14,13 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 public record CounterStore(StringRedisTemplate redis, CounterKeys keys, ServedCounters served) {
 
 	/**
+	 * The largest count, of a counter or a page: the largest integer a JavaScript number
+	 * holds exactly, so that every count can be shown right. Visits stop there, and the
+	 * owner sets no count above it, so that an export always imports.
+	 */
+	public static final long MAX_COUNT = 9_007_199_254_740_991L;
+
+	/**
 	 * The count of a counter that is served: 0 for one never hit that the settings list
 	 * or a visit may create; empty for one that does not exist and only the owner could
 	 * create.

@@ -158,13 +158,15 @@ public class RegistrationScript {
 	private record Arguments(Settings settings, boolean countable, String requestToken, String visitorDigest,
 			String visitorMember, String pagePath, String pagesMax) {
 
+		private static final String MAX_COUNT = Long.toString(CounterStore.MAX_COUNT);
+
 		Object[] argv() {
 			return new Object[] { this.settings.dedupeTtlSeconds(), this.settings.requestBudget(),
 					this.settings.requestWindowMillis(), this.settings.newVisitorCap(),
 					this.settings.newVisitorWindowMillis(), this.settings.dayTtlSeconds(),
 					this.settings.publishCommand(), this.settings.bucketFill(), this.settings.bucketCapacity(),
 					this.countable ? "1" : "0", this.requestToken, this.visitorDigest, this.visitorMember,
-					this.pagePath, this.pagesMax };
+					this.pagePath, this.pagesMax, MAX_COUNT };
 		}
 
 	}

@@ -194,6 +194,33 @@ class AdminApiTests extends ApiTestSupport {
 	}
 
 	@Test
+	void tellsTheOwnerTheShapeOfTheBodyEachRouteTakes() {
+		assertThat(admin("PUT", "/api/admin/counters/blog/pages?path=/a", "{\"count\":1.5}").body())
+			.contains("such as {\\\"count\\\":1234}. Its field count has the wrong type.");
+		assertThat(admin("PUT", "/api/admin/counters/blog", "nope").body()).contains("such as {\\\"count\\\":1234}.\"");
+		assertThat(admin("POST", "/api/admin/import", "nope").body()).contains("as the export writes");
+		assertThat(this.api.post("/api/visitors/blog/pages", "{\"visitorId\":12,\"path\":\"/a\"}").body()).contains(
+				"such as {\\\"visitorId\\\":\\\"...\\\",\\\"path\\\":\\\"...\\\"}. Its field visitorId has the wrong type.");
+		assertThat(this.redis.keys("*")).isEmpty();
+	}
+
+	@Test
+	void countsSetToTheLargestStayThereAndStillImport() {
+		String largest = "9007199254740991";
+		admin("PUT", "/api/admin/counters/blog", "{\"count\":" + largest + "}");
+		admin("PUT", "/api/admin/counters/blog/pages?path=/a", "{\"count\":" + largest + "}");
+		assertThat(this.api.post("/api/visitors/blog/pages", pageVisit(UUID.randomUUID().toString(), "/a")).body())
+			.isEqualTo("{\"counter\":\"blog\",\"count\":" + largest + ",\"newVisitor\":true,"
+					+ "\"page\":{\"path\":\"/a\",\"count\":" + largest + ",\"newVisitor\":true}}");
+		String export = admin("GET", "/api/admin/export", null).body();
+		assertThat(export).contains("\"blog\":" + largest).contains("\"blog\":{\"/a\":" + largest + "}");
+		TestRedisConfiguration.flushAll(this.redis);
+		assertThat(admin("POST", "/api/admin/import", export).statusCode()).isEqualTo(200);
+		assertThat(admin("GET", "/api/admin/export", null).body()).contains("\"blog\":" + largest)
+			.contains("\"blog\":{\"/a\":" + largest + "}");
+	}
+
+	@Test
 	void refusesAnImportWithPagesThatAreNotNormalisedOrCountsThatAreNot() {
 		for (String pages : List.of("{\"blog\":{\"/a/\":1}}", "{\"blog\":{\"a\":1}}", "{\"blog\":{\"/a\":-1}}",
 				"{\"Bad Name\":{\"/a\":1}}", "{\"blog\":3}", "[]")) {

@@ -70,7 +70,7 @@ class RegistrationScriptTests extends RegistrationScriptTestSupport {
 		scriptKeys.addAll(keys.dedupe("default", "", alice));
 		this.redis.opsForValue().set(keys.count("default"), "0");
 		Object[] args = { "0", "30", "10000", "50", "3600000", "34560000", "SPUBLISH", "400", "512", "1", "token-1",
-				alice.text(), alice.memberText(), "", "10000" };
+				alice.text(), alice.memberText(), "", "10000", Long.toString(CounterStore.MAX_COUNT) };
 		LuaScripts scripts = scripts();
 		assertThat(this.redis.execute(scripts.returningIntegers(RegistrationScript.SCRIPT), scriptKeys, args))
 			.startsWith(1L, 1L, 29L);
