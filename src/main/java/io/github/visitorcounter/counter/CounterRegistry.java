@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.BiConsumer;
 
-import io.github.visitorcounter.counter.ServedCounters.Admission;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -67,7 +66,7 @@ public class CounterRegistry {
 	 * create (the cap aside).
 	 */
 	boolean mayExist(String counter) {
-		return this.served.admissionOf(counter) != Admission.CREATED_BY_OWNER;
+		return this.served.servesBeforeCreated(counter);
 	}
 
 	/**

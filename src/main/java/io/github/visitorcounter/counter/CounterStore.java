@@ -4,8 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
 
-import io.github.visitorcounter.counter.ServedCounters.Admission;
-
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 /**
@@ -43,11 +41,10 @@ public record CounterStore(StringRedisTemplate redis, CounterKeys keys, ServedCo
 	}
 
 	private OptionalLong served(String counter, String count) {
-		if (count != null) {
-			return OptionalLong.of(Long.parseLong(count));
+		if (!this.served.serves(counter, count != null)) {
+			return OptionalLong.empty();
 		}
-		return (this.served.admissionOf(counter) == Admission.CREATED_BY_OWNER) ? OptionalLong.empty()
-				: OptionalLong.of(0);
+		return OptionalLong.of((count != null) ? Long.parseLong(count) : 0);
 	}
 
 	/**
@@ -55,7 +52,7 @@ public record CounterStore(StringRedisTemplate redis, CounterKeys keys, ServedCo
 	 * unless only the owner could have created it.
 	 */
 	public boolean isServed(String counter) {
-		return this.served.admissionOf(counter) != Admission.CREATED_BY_OWNER
+		return this.served.servesBeforeCreated(counter)
 				|| Boolean.TRUE.equals(this.redis.hasKey(this.keys.count(counter)));
 	}
 

@@ -5,8 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-import io.github.visitorcounter.counter.ServedCounters.Admission;
-
 /**
  * The typed call of {@code scripts/daily-uniques.lua}: a counter's count and its daily
  * uniques in one command, whatever the number of days, on the shared connection.
@@ -38,7 +36,7 @@ public record DailyUniquesScript(LuaScripts scripts, CounterKeys keys, VisitDays
 			daily.add(new Day(today.minusDays(i), reply.get(3 + i)));
 		}
 		long count = reply.get(0);
-		if (count < 0 && this.served.admissionOf(counter) == Admission.CREATED_BY_OWNER) {
+		if (!this.served.serves(counter, count >= 0)) {
 			return Optional.empty();
 		}
 		return Optional.of(new DailyUniques(Math.max(count, 0), reply.get(1), reply.get(2), daily));

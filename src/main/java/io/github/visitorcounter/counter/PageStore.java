@@ -6,8 +6,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiConsumer;
 
-import io.github.visitorcounter.counter.ServedCounters.Admission;
-
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.ZSetOperations.TypedTuple;
 
@@ -98,7 +96,7 @@ public record PageStore(StringRedisTemplate redis, LuaScripts scripts, CounterKe
 		List<String> reply = this.scripts.runForStrings(SCRIPT,
 				List.of(this.keys.count(counter), this.keys.pageCounts(counter)), arguments.toArray());
 		boolean exists = "1".equals(reply.get(0));
-		return (exists || this.served.admissionOf(counter) != Admission.CREATED_BY_OWNER) ? reply : null;
+		return this.served.serves(counter, exists) ? reply : null;
 	}
 
 	/**

@@ -40,6 +40,22 @@ public class ServedCounters {
 		return Admission.CREATED_BY_OWNER;
 	}
 
+	/**
+	 * Whether a counter is served: it exists, or it would be served before it exists. The
+	 * one rule behind every read's 404 {@code unknown-counter}.
+	 */
+	public boolean serves(String counter, boolean exists) {
+		return exists || servesBeforeCreated(counter);
+	}
+
+	/**
+	 * Whether a counter is served even while it does not exist: listed, or one its first
+	 * visit may create; not one only the owner creates.
+	 */
+	public boolean servesBeforeCreated(String counter) {
+		return admissionOf(counter) != Admission.CREATED_BY_OWNER;
+	}
+
 	int maxCounters() {
 		return this.maxCounters;
 	}
