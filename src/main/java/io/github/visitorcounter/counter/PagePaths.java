@@ -69,6 +69,11 @@ public final class PagePaths {
 		}
 		String encoded = canonicalEncoding(path);
 		String normalised = foldTrailing(removeDotSegments(encoded));
+		if (normalised.startsWith("//")) {
+			// "/.//host/a" resolves to "//host/a": a path no request line and no location
+			// has, read as a host by URL parsers, and refused when sent as it is.
+			throw new InvalidPagePathException("must not resolve to a path beginning with //");
+		}
 		if (normalised.length() > MAX_BYTES) {
 			throw new InvalidPagePathException("must not exceed " + MAX_BYTES + " bytes once normalised");
 		}

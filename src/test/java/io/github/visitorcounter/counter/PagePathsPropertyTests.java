@@ -40,6 +40,36 @@ class PagePathsPropertyTests {
 		assertThat(PagePaths.normalise(normalised)).isEqualTo(normalised);
 	}
 
+	/**
+	 * Whatever input is accepted, its page is accepted as sent, as the owner's import and
+	 * reads send it back: no input normalises to something refused, or to another page.
+	 */
+	@Property(tries = 5000)
+	void everyAcceptedPathsPageIsAcceptedAsItIs(@ForAll("rawPaths") String path) {
+		String normalised;
+		try {
+			normalised = PagePaths.normalise(path);
+		}
+		catch (PagePaths.InvalidPagePathException ex) {
+			return;
+		}
+		assertThat(PagePaths.normalise(normalised)).as(path).isEqualTo(normalised);
+	}
+
+	/**
+	 * Any text of the pieces normalisation works on: slashes, dots, encodings,
+	 * index.html.
+	 */
+	@Provide
+	Arbitrary<String> rawPaths() {
+		return Arbitraries
+			.of("/", "/", ".", "..", "%2E", "%2e", "%2F", "%", "%25", "a", "b", "index.html", "é", " ", "%C3%A9", "~",
+					"%7E", ";", "%00", "\\")
+			.list()
+			.ofMaxSize(10)
+			.map((pieces) -> "/" + String.join("", pieces));
+	}
+
 	@Property
 	void distinctPagesNeverShareANormalisedPathOrADigest(@ForAll("segmentLists") List<String> first,
 			@ForAll("segmentLists") List<String> second, @ForAll long seed) {

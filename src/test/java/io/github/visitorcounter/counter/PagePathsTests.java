@@ -49,7 +49,8 @@ class PagePathsTests {
 	@ParameterizedTest
 	@ValueSource(strings = { "", "posts/hello", "https://example.com/posts", "//example.com/posts", "/posts?page=2",
 			"/posts#top", "/%", "/%2", "/%zz", "/%C3%28", "/%FF", "/%C3", "/a\u0000b", "/a\tb", "/a\u007fb", "/\uD800",
-			"/%ED%A0%80", "/%٣%٣", "/%00", "/a%0Ab", "/%7f", "/%C2%85", "/\u0085" })
+			"/%ED%A0%80", "/%٣%٣", "/%00", "/a%0Ab", "/%7f", "/%C2%85", "/\u0085", "/.//evil.example/x", "/..//a",
+			"/a/..//b", "/%2E%2E//x" })
 	void refusesAnInvalidPath(String path) {
 		assertThatExceptionOfType(InvalidPagePathException.class).isThrownBy(() -> PagePaths.normalise(path));
 	}
