@@ -7,7 +7,10 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UnsupportedEncodingException;
 import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
@@ -62,6 +65,8 @@ class RequestBodyReader extends OncePerRequestFilter {
 
 	private static final String BODY = RequestBodyReader.class.getName() + ".body";
 
+	private static final String NOT_UTF8 = "The request body must be JSON in UTF-8; it holds bytes that are not.";
+
 	private final JsonMapper jsonMapper;
 
 	private final long timeoutMillis;
@@ -90,7 +95,7 @@ class RequestBodyReader extends OncePerRequestFilter {
 			throws ServletException, IOException {
 		if (request.getAttribute(BODY) instanceof byte[] body) {
 			request.removeAttribute(BODY);
-			chain.doFilter(new ReadBodyRequest(request, body), response);
+			proceed(request, response, chain, body);
 			return;
 		}
 		long declaredLength = request.getContentLengthLong();
@@ -116,7 +121,7 @@ class RequestBodyReader extends OncePerRequestFilter {
 		ServletInputStream input = request.getInputStream();
 		try {
 			if (body.readArrived(input)) {
-				chain.doFilter(new ReadBodyRequest(request, body.bytes()), response);
+				proceed(request, response, chain, body.bytes());
 				return;
 			}
 		}
@@ -138,15 +143,56 @@ class RequestBodyReader extends OncePerRequestFilter {
 	}
 
 	/**
+	 * Passes the request on with its body read. A JSON body that is not UTF-8 (RFC 8259,
+	 * 8.1) is answered here: Jackson decodes overlong forms ({@code C0 AF} as {@code /})
+	 * instead of refusing them, so a body's text could mean other than its bytes say.
+	 */
+	private void proceed(HttpServletRequest request, HttpServletResponse response, FilterChain chain, byte[] body)
+			throws ServletException, IOException {
+		if (isJson(request) && !isUtf8(body)) {
+			write(request, response, ProblemType.MALFORMED_BODY.problem(NOT_UTF8));
+			return;
+		}
+		chain.doFilter(new ReadBodyRequest(request, body), response);
+	}
+
+	private static boolean isJson(HttpServletRequest request) {
+		try {
+			MediaType type = MediaType.parseMediaType(request.getContentType());
+			return type.getSubtype().equals("json") || type.getSubtype().endsWith("+json");
+		}
+		catch (IllegalArgumentException ex) {
+			// No type, or none that parses: answered 415 further on.
+			return false;
+		}
+	}
+
+	private static boolean isUtf8(byte[] body) {
+		try {
+			StandardCharsets.UTF_8.newDecoder()
+				.onMalformedInput(CodingErrorAction.REPORT)
+				.onUnmappableCharacter(CodingErrorAction.REPORT)
+				.decode(ByteBuffer.wrap(body));
+			return true;
+		}
+		catch (CharacterCodingException ex) {
+			return false;
+		}
+	}
+
+	private void answer(HttpServletRequest request, HttpServletResponse response, Exception failure) {
+		ProblemType type = (failure instanceof PayloadTooLargeException) ? ProblemType.PAYLOAD_TOO_LARGE
+				: ProblemType.ofUnreadableBody(failure);
+		write(request, response, type.problem());
+	}
+
+	/**
 	 * Answers a body that could not be read, and closes the connection: what is left of
 	 * the body is not worth reading. Written directly, not through Spring MVC's error
 	 * handling: when a thousand slow clients reach their deadline together, a thousand
 	 * such answers go out at once.
 	 */
-	private void answer(HttpServletRequest request, HttpServletResponse response, Exception failure) {
-		ProblemType type = (failure instanceof PayloadTooLargeException) ? ProblemType.PAYLOAD_TOO_LARGE
-				: ProblemType.ofUnreadableBody(failure);
-		ProblemDetail problem = type.problem();
+	private void write(HttpServletRequest request, HttpServletResponse response, ProblemDetail problem) {
 		try {
 			problem.setInstance(URI.create(request.getRequestURI()));
 		}
@@ -155,7 +201,7 @@ class RequestBodyReader extends OncePerRequestFilter {
 		}
 		try {
 			byte[] body = this.jsonMapper.writeValueAsBytes(problem);
-			response.setStatus(type.status().value());
+			response.setStatus(problem.getStatus());
 			response.setHeader(HttpHeaders.CONNECTION, "close");
 			response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
 			response.setContentLength(body.length);

@@ -1,10 +1,13 @@
 package io.github.visitorcounter.web;
 
+import java.io.ByteArrayOutputStream;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 
@@ -60,6 +63,29 @@ class StrictRequestsTests extends ApiTestSupport {
 	void refusesAnEmptyParameter(String path) {
 		String parameter = path.substring(path.indexOf('?') + 1).replace("=", "");
 		assertInvalid(this.api.get(path), parameter, "must not be empty");
+	}
+
+	/**
+	 * Overlong UTF-8 forms ({@code C0 AF} for {@code /}, {@code C1 A1} for {@code a}) and
+	 * other bytes that are not UTF-8, which a decoder might read as text.
+	 */
+	@ParameterizedTest
+	@ValueSource(strings = { "C0AF", "C1A1", "E080AF", "F08080AF", "ED A080", "FF" })
+	void refusesAJsonBodyThatIsNotUtf8(String hex) {
+		byte[] invalid = HexFormat.of().parseHex(hex.replace(" ", ""));
+		String id = "0b6f3c1e-8a4d-4c55-9a0e-1f2e3d4c5b6a";
+		for (String[] route : new String[][] {
+				{ "/api/visitors/blog/pages", "{\"visitorId\":\"" + id + "\",\"path\":\"/a" },
+				{ "/api/visitors/blog", "{\"visitorId\":\"" + id.substring(0, 20) }, }) {
+			ByteArrayOutputStream body = new ByteArrayOutputStream();
+			body.writeBytes(route[1].getBytes(StandardCharsets.UTF_8));
+			body.writeBytes(invalid);
+			body.writeBytes("b\"}".getBytes(StandardCharsets.UTF_8));
+			HttpResponse<String> response = this.api.post(route[0], BodyPublishers.ofByteArray(body.toByteArray()));
+			assertThat(response.statusCode()).as(route[0] + " " + hex).isEqualTo(400);
+			assertThat(response.body()).contains("urn:visitor-counter:problem:malformed-body").contains("UTF-8");
+		}
+		assertThat(this.redis.keys("*")).isEmpty();
 	}
 
 	@ParameterizedTest
