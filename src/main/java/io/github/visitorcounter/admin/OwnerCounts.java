@@ -3,6 +3,8 @@ package io.github.visitorcounter.admin;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.Reader;
+import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -160,6 +162,7 @@ class OwnerCounts {
 		Path spooled = Files.createTempFile("visitor-counter-import-", ".json");
 		try {
 			spool(body, spooled);
+			requireUtf8(spooled);
 			int counts = read(spooled, false);
 			read(spooled, true);
 			return counts;
@@ -180,6 +183,23 @@ class OwnerCounts {
 				}
 				out.write(buffer, 0, read);
 			}
+		}
+	}
+
+	/**
+	 * Refuses bytes that are not UTF-8, as for every JSON body (web/RequestBodyReader):
+	 * the parser would decode overlong forms. {@link Files#newBufferedReader(Path)}
+	 * reports malformed input rather than replacing it.
+	 */
+	private static void requireUtf8(Path spooled) throws IOException {
+		char[] buffer = new char[8192];
+		try (Reader reader = Files.newBufferedReader(spooled)) {
+			while (reader.read(buffer) != -1) {
+				// Only decoding, to the end.
+			}
+		}
+		catch (CharacterCodingException ex) {
+			throw new ProblemException(ProblemType.MALFORMED_BODY, ProblemType.BODY_NOT_UTF8);
 		}
 	}
 

@@ -57,6 +57,9 @@ public enum ProblemType {
 
 	INTERNAL_ERROR(500, "An unexpected error occurred.");
 
+	/** The detail of a malformed body whose bytes are not UTF-8. */
+	public static final String BODY_NOT_UTF8 = "The request body must be JSON in UTF-8; it holds bytes that are not.";
+
 	private static final String TYPE_PREFIX = "urn:visitor-counter:problem:";
 
 	private static final String DECIDED = ProblemType.class.getName();

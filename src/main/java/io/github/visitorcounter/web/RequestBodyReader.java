@@ -65,8 +65,6 @@ class RequestBodyReader extends OncePerRequestFilter {
 
 	private static final String BODY = RequestBodyReader.class.getName() + ".body";
 
-	private static final String NOT_UTF8 = "The request body must be JSON in UTF-8; it holds bytes that are not.";
-
 	private final JsonMapper jsonMapper;
 
 	private final long timeoutMillis;
@@ -150,7 +148,7 @@ class RequestBodyReader extends OncePerRequestFilter {
 	private void proceed(HttpServletRequest request, HttpServletResponse response, FilterChain chain, byte[] body)
 			throws ServletException, IOException {
 		if (isJson(request) && !isUtf8(body)) {
-			write(request, response, ProblemType.MALFORMED_BODY.problem(NOT_UTF8));
+			write(request, response, ProblemType.MALFORMED_BODY.problem(ProblemType.BODY_NOT_UTF8));
 			return;
 		}
 		chain.doFilter(new ReadBodyRequest(request, body), response);

@@ -88,6 +88,19 @@ class StrictRequestsTests extends ApiTestSupport {
 		assertThat(this.redis.keys("*")).isEmpty();
 	}
 
+	@Test
+	void refusesAnImportThatIsNotUtf8() {
+		ByteArrayOutputStream body = new ByteArrayOutputStream();
+		body.writeBytes("{\"counters\":{\"blog\":1},\"pages\":{\"blog\":{\"/a".getBytes(StandardCharsets.UTF_8));
+		body.writeBytes(HexFormat.of().parseHex("C0AF"));
+		body.writeBytes("b\":1}}}".getBytes(StandardCharsets.UTF_8));
+		HttpResponse<String> response = this.api.post("/api/admin/import",
+				BodyPublishers.ofByteArray(body.toByteArray()), ADMIN);
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+		assertThat(response.body()).contains("urn:visitor-counter:problem:malformed-body").contains("UTF-8");
+		assertThat(this.redis.keys("*")).isEmpty();
+	}
+
 	@ParameterizedTest
 	@ValueSource(strings = { "\"5\"", "5.5", "5.0", "1e3", "true", "\"\"", "[5]", "{}", "12345678901234567890" })
 	void setsACountOnlyFromAWholeJsonNumber(String count) {
