@@ -10,7 +10,6 @@ import io.github.visitorcounter.counter.CounterName;
 import io.github.visitorcounter.counter.CounterStore;
 import io.github.visitorcounter.counter.PagePaths;
 import io.github.visitorcounter.counter.PagePaths.InvalidPagePathException;
-import io.github.visitorcounter.counter.PageStore.PageCount;
 import io.github.visitorcounter.web.InvalidRequestException;
 import io.github.visitorcounter.web.ProblemResponses;
 import io.github.visitorcounter.web.ProblemType;
@@ -90,7 +89,8 @@ class AdminController {
 	@ProblemResponses({ ProblemType.INVALID_REQUEST, ProblemType.SERVER_BUSY })
 	@GetMapping("/counters/{counter}/pages")
 	ResponseEntity<PageList> listPages(@PathVariable @CounterName String counter) {
-		return noStore(new PageList(counter, this.counts.pages(counter)));
+		return noStore(new PageList(counter,
+				this.counts.pages(counter).stream().map((page) -> new PageCount(page.path(), page.count())).toList()));
 	}
 
 	@Operation(summary = "Set a page's count",
@@ -132,7 +132,7 @@ class AdminController {
 	@ProblemResponses(ProblemType.INVALID_REQUEST)
 	@PostMapping(path = "/import", consumes = MediaType.APPLICATION_JSON_VALUE)
 	ResponseEntity<Imported> importCounts(HttpServletRequest request) throws IOException {
-		return noStore(new Imported(this.counts.importFrom(request.getInputStream())));
+		return noStore(this.counts.importFrom(request.getInputStream()));
 	}
 
 	private static String normalised(String path) {
@@ -180,6 +180,11 @@ class AdminController {
 
 	}
 
+	record PageCount(@Schema(example = "/posts/hello", requiredMode = Schema.RequiredMode.REQUIRED) String path,
+			@Schema(example = "17", requiredMode = Schema.RequiredMode.REQUIRED) long count) {
+
+	}
+
 	record PageList(@Schema(example = "blog", requiredMode = Schema.RequiredMode.REQUIRED) String counter,
 			@Schema(requiredMode = Schema.RequiredMode.REQUIRED) List<PageCount> pages) {
 
@@ -208,7 +213,11 @@ class AdminController {
 
 	}
 
-	record Imported(@Schema(example = "2", requiredMode = Schema.RequiredMode.REQUIRED) int imported) {
+	record Imported(
+			@Schema(description = "how many counters' counts were set", example = "2",
+					requiredMode = Schema.RequiredMode.REQUIRED) int imported,
+			@Schema(description = "how many pages' counts were set", example = "3",
+					requiredMode = Schema.RequiredMode.REQUIRED) int importedPages) {
 
 	}
 

@@ -59,6 +59,9 @@ class OwnerCounts {
 
 	private static final String PAGES = "pages";
 
+	/** The most characters of a name or path an error message quotes. */
+	private static final int QUOTED_LENGTH = 100;
+
 	private static final String IMPORT_SHAPE = "The request body must be a JSON object as the export writes, such as "
 			+ "{\"counters\":{\"blog\":12},\"pages\":{\"blog\":{\"/posts/hello\":3}}}.";
 
@@ -155,15 +158,15 @@ class OwnerCounts {
 	}
 
 	/**
-	 * @return how many counts were imported
+	 * @return how many counters' and pages' counts were imported
 	 * @throws PayloadTooLargeException when the body is over the limit
 	 */
-	int importFrom(InputStream body) throws IOException {
+	AdminController.Imported importFrom(InputStream body) throws IOException {
 		Path spooled = Files.createTempFile("visitor-counter-import-", ".json");
 		try {
 			spool(body, spooled);
 			requireUtf8(spooled);
-			int counts = read(spooled, false);
+			AdminController.Imported counts = read(spooled, false);
 			read(spooled, true);
 			return counts;
 		}
@@ -220,19 +223,20 @@ class OwnerCounts {
 	 * Reads {@code {"counters": {"<name>": <count>, ...}}} and, if present,
 	 * {@code "pages": {"<name>": {"<path>": <count>, ...}, ...}} (other properties, such
 	 * as the export's {@code exportedAt}, are skipped), writing batches if told to.
-	 * @return how many counters' counts it holds
+	 * @return how many counters' and pages' counts it holds
 	 */
-	private int read(Path spooled, boolean write) throws IOException {
+	private AdminController.Imported read(Path spooled, boolean write) throws IOException {
 		try (InputStream in = Files.newInputStream(spooled); JsonParser parser = this.json.createParser(in)) {
 			if (parser.nextToken() != JsonToken.START_OBJECT) {
 				throw new ProblemException(ProblemType.MALFORMED_BODY, IMPORT_SHAPE);
 			}
 			int counts = -1;
+			int pages = 0;
 			while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
 				String property = parser.currentName();
 				JsonToken value = parser.nextToken();
 				if (PAGES.equals(property)) {
-					readPages(parser, value, write);
+					pages += readPages(parser, value, write);
 				}
 				else if (!COUNTERS.equals(property)) {
 					parser.skipChildren();
@@ -247,7 +251,7 @@ class OwnerCounts {
 			if (counts < 0) {
 				throw invalid("is required");
 			}
-			return counts;
+			return new AdminController.Imported(counts, pages);
 		}
 		catch (JacksonException ex) {
 			throw new ProblemException(ProblemType.MALFORMED_BODY, IMPORT_SHAPE);
@@ -261,9 +265,10 @@ class OwnerCounts {
 			String counter = parser.currentName();
 			JsonToken count = parser.nextToken();
 			if (!CounterNames.isValid(counter)) {
-				throw invalid("holds a name that is not a counter name: " + CounterNames.MESSAGE);
+				throw invalid(
+						"holds a name that is not a counter name: " + quoted(counter) + ": " + CounterNames.MESSAGE);
 			}
-			requireCount(parser, count, COUNTERS);
+			requireCount(parser, count, COUNTERS, quoted(counter));
 			counts++;
 			if (sink != null) {
 				batch.put(counter, parser.getLongValue());
@@ -284,29 +289,34 @@ class OwnerCounts {
 	 * writing them a batch at a time. The page limit bounds what visits create, not what
 	 * the owner restores: whatever export wrote, import takes back.
 	 */
-	private void readPages(JsonParser parser, JsonToken value, boolean write) {
+	private int readPages(JsonParser parser, JsonToken value, boolean write) {
 		if (value != JsonToken.START_OBJECT) {
 			throw invalid(PAGES, "must be an object of pages by counter name");
 		}
+		int read = 0;
 		while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
 			String counter = parser.currentName();
 			if (!CounterNames.isValid(counter) || parser.nextToken() != JsonToken.START_OBJECT) {
-				throw invalid(PAGES, "must hold an object of counts by path for each counter name");
+				throw invalid(PAGES,
+						"must hold an object of counts by path for each counter name, unlike at " + quoted(counter));
 			}
 			Map<String, Long> pages = new LinkedHashMap<>();
 			while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
 				String path = parser.currentName();
-				requireCount(parser, parser.nextToken(), PAGES);
+				String where = quoted(counter) + " " + quoted(path);
+				requireCount(parser, parser.nextToken(), PAGES, where);
 				if (!isNormalised(path)) {
-					throw invalid(PAGES, "holds a path that is not a normalised page path (docs/pages.md)");
+					throw invalid(PAGES, "holds a path that is not a normalised page path (docs/pages.md) at " + where);
 				}
 				pages.put(path, parser.getLongValue());
+				read++;
 				if (pages.size() == BATCH) {
 					writePages(counter, pages, write);
 				}
 			}
 			writePages(counter, pages, write);
 		}
+		return read;
 	}
 
 	private void writePages(String counter, Map<String, Long> pages, boolean write) {
@@ -325,11 +335,20 @@ class OwnerCounts {
 		}
 	}
 
-	private static void requireCount(JsonParser parser, JsonToken count, String field) {
+	/**
+	 * @param where the entry, for the message: a whole import can be large
+	 */
+	private static void requireCount(JsonParser parser, JsonToken count, String field, String where) {
 		if (count != JsonToken.VALUE_NUMBER_INT || parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER
 				|| parser.getLongValue() < 0 || parser.getLongValue() > CounterStore.MAX_COUNT) {
-			throw invalid(field, "holds a count that is not a whole number from 0 to " + CounterStore.MAX_COUNT);
+			throw invalid(field,
+					"holds a count that is not a whole number from 0 to " + CounterStore.MAX_COUNT + " at " + where);
 		}
+	}
+
+	/** A name or path from the body, quoted and cut short, to say where an error is. */
+	private static String quoted(String text) {
+		return "\"" + ((text.length() > QUOTED_LENGTH) ? text.substring(0, QUOTED_LENGTH) + "…" : text) + "\"";
 	}
 
 	private static InvalidRequestException invalid(String message) {

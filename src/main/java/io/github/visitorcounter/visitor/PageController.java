@@ -92,7 +92,7 @@ record PageController(VisitorCounter visitorCounter, CountReads counts, PageStor
 	@GetMapping
 	@Parameter(name = "path", in = ParameterIn.QUERY, required = true,
 			description = "a page's URL path, up to " + MAX_PATHS + " times",
-			array = @ArraySchema(schema = @Schema(type = "string")))
+			array = @ArraySchema(schema = @Schema(type = "string"), maxItems = MAX_PATHS))
 	PagesResponse readPages(@PathVariable @CounterName String counter, HttpServletRequest httpRequest,
 			HttpServletResponse httpResponse) {
 		List<String> paths = RepeatedParameter.values(httpRequest, "path");

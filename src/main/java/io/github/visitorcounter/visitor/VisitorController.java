@@ -120,7 +120,7 @@ class VisitorController {
 	@GetMapping("")
 	@Parameter(name = "counter", in = ParameterIn.QUERY,
 			description = "counters to read, up to " + MAX_COUNTERS + "; without any, the counter named `default`",
-			array = @ArraySchema(schema = @Schema(type = "string")))
+			array = @ArraySchema(schema = @Schema(type = "string"), maxItems = MAX_COUNTERS))
 	Object readCount(HttpServletRequest httpRequest, HttpServletResponse httpResponse) {
 		List<String> counters = RepeatedParameter.values(httpRequest, "counter");
 		if (counters.isEmpty()) {

@@ -62,6 +62,7 @@ class AllowedOriginsConfiguration {
 		protected void rejectRequest(ServerHttpResponse response) throws IOException {
 			response.setStatusCode(ProblemType.ORIGIN_NOT_ALLOWED.status());
 			response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+			response.getHeaders().setCacheControl(ProblemType.CACHE_CONTROL);
 			response.getBody().write(this.body);
 			response.flush();
 		}

@@ -37,6 +37,7 @@ class EmptyErrorBodyAdvice implements ResponseBodyAdvice<Object> {
 		problem.setStatus(status);
 		problem.setInstance(URI.create(request.getURI().getRawPath()));
 		response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+		response.getHeaders().setCacheControl(ProblemType.CACHE_CONTROL);
 		return problem;
 	}
 

@@ -119,6 +119,11 @@ class OpenApiConfiguration {
 				nameOperation(path, operation);
 				noStoreUnlessDeclared(operation.getResponses().get("200"));
 				describeNotModified(operation.getResponses());
+				if (operation.getSecurity() == null) {
+					// Public, said outright: linters read a missing list as a forgotten
+					// one.
+					operation.setSecurity(new ArrayList<>());
+				}
 			}));
 		};
 	}
@@ -245,6 +250,7 @@ class OpenApiConfiguration {
 		// A header is required when every problem of the status sends it.
 		headerCounts.forEach((header, count) -> response.addHeaderObject(header.headerName,
 				header.reference(count == types.size())));
+		response.addHeaderObject(HttpHeaders.CACHE_CONTROL, noStore());
 		return response;
 	}
 
@@ -277,11 +283,15 @@ class OpenApiConfiguration {
 	 */
 	private static void noStoreUnlessDeclared(ApiResponse ok) {
 		if (ok != null && (ok.getHeaders() == null || !ok.getHeaders().containsKey(HttpHeaders.CACHE_CONTROL))) {
-			ok.addHeaderObject(HttpHeaders.CACHE_CONTROL,
-					new Header().required(true)
-						.style(Header.StyleEnum.SIMPLE)
-						.schema(new StringSchema()._enum(List.of(CacheControl.noStore().getHeaderValue()))));
+			ok.addHeaderObject(HttpHeaders.CACHE_CONTROL, noStore());
 		}
+	}
+
+	/** {@code Cache-Control: no-store}, required: what every problem sends too. */
+	private static Header noStore() {
+		return new Header().required(true)
+			.style(Header.StyleEnum.SIMPLE)
+			.schema(new StringSchema()._enum(List.of(CacheControl.noStore().getHeaderValue())));
 	}
 
 	/**

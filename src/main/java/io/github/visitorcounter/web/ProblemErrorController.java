@@ -6,6 +6,7 @@ import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.boot.webmvc.error.ErrorController;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -31,7 +32,10 @@ class ProblemErrorController implements ErrorController {
 		if (uri instanceof String path) {
 			problem.setInstance(URI.create(path));
 		}
-		return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+		return ResponseEntity.status(status)
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.header(HttpHeaders.CACHE_CONTROL, ProblemType.CACHE_CONTROL)
+			.body(problem);
 	}
 
 }

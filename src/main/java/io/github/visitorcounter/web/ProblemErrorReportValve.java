@@ -42,6 +42,7 @@ class ProblemErrorReportValve extends ErrorReportValve {
 		try {
 			response.getCoyoteResponse().setContentLength(-1);
 			response.setContentType("application/problem+json");
+			response.setHeader("Cache-Control", ProblemType.CACHE_CONTROL);
 			response.setCharacterEncoding("UTF-8");
 			Writer writer = response.getReporter();
 			if (writer != null) {

@@ -14,6 +14,7 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.beans.TypeMismatchException;
 import org.springframework.context.MessageSourceResolvable;
 import org.springframework.dao.DataAccessException;
+import org.springframework.http.CacheControl;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
@@ -23,6 +24,7 @@ import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.util.ClassUtils;
 import org.springframework.validation.FieldError;
 import org.springframework.web.bind.MethodArgumentNotValidException;
+import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.RequestAttributes;
@@ -119,6 +121,13 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 	}
 
 	@Override
+	protected ResponseEntity<Object> handleMissingServletRequestParameter(MissingServletRequestParameterException ex,
+			HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+		return handleExceptionInternal(ex, invalidRequest(List.of(error(ex.getParameterName(), "is required"))),
+				headers, status, request);
+	}
+
+	@Override
 	protected ResponseEntity<Object> handleTypeMismatch(TypeMismatchException ex, HttpHeaders headers,
 			HttpStatusCode status, WebRequest request) {
 		String field = (ex instanceof MethodArgumentTypeMismatchException mismatch) ? mismatch.getName()
@@ -169,6 +178,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 		HttpHeaders problemHeaders = new HttpHeaders();
 		problemHeaders.putAll(headers);
 		problemHeaders.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+		problemHeaders.setCacheControl(ProblemType.CACHE_CONTROL);
 		return super.handleExceptionInternal(ex, problem, problemHeaders, statusCode, request);
 	}
 
@@ -202,6 +212,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 		return ResponseEntity.status(problem.getStatus())
 			.headers(headers)
 			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.cacheControl(CacheControl.noStore())
 			.body(problem);
 	}
 

@@ -57,6 +57,13 @@ public enum ProblemType {
 
 	INTERNAL_ERROR(500, "An unexpected error occurred.");
 
+	/**
+	 * Every problem's {@code Cache-Control}: a refusal holds for its request only (a 404
+	 * counter may be created a minute later), and caches keep some error statuses (404,
+	 * 405, 414) by default.
+	 */
+	public static final String CACHE_CONTROL = "no-store";
+
 	/** The detail of a malformed body whose bytes are not UTF-8. */
 	public static final String BODY_NOT_UTF8 = "The request body must be JSON in UTF-8; it holds bytes that are not.";
 

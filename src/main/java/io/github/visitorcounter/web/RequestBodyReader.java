@@ -202,6 +202,7 @@ class RequestBodyReader extends OncePerRequestFilter {
 			response.setStatus(problem.getStatus());
 			response.setHeader(HttpHeaders.CONNECTION, "close");
 			response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+			response.setHeader(HttpHeaders.CACHE_CONTROL, ProblemType.CACHE_CONTROL);
 			response.setContentLength(body.length);
 			response.getOutputStream().write(body);
 			response.flushBuffer();

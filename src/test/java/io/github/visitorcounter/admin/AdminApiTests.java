@@ -139,7 +139,11 @@ class AdminApiTests extends ApiTestSupport {
 			assertThat(admin("DELETE", "/api/admin/counters/blog/pages" + query, null).statusCode()).as(path)
 				.isEqualTo(400);
 		}
-		assertThat(admin("PUT", "/api/admin/counters/blog/pages", "{\"count\":1}").statusCode()).isEqualTo(400);
+		HttpResponse<String> withoutPath = admin("PUT", "/api/admin/counters/blog/pages", "{\"count\":1}");
+		assertThat(withoutPath.statusCode()).isEqualTo(400);
+		assertThat(withoutPath.body()).contains("{\"field\":\"path\",\"message\":\"is required\"}");
+		assertThat(admin("DELETE", "/api/admin/counters/blog/pages", null).body())
+			.contains("{\"field\":\"path\",\"message\":\"is required\"}");
 		assertThat(this.redis.keys("*")).isEmpty();
 	}
 
@@ -159,7 +163,7 @@ class AdminApiTests extends ApiTestSupport {
 		assertThat(export).contains("\"counters\":{\"blog\":12,\"default\":7}").contains("\"exportedAt\":");
 		TestRedisConfiguration.flushAll(this.redis);
 		HttpResponse<String> imported = admin("POST", "/api/admin/import", export);
-		assertThat(imported.body()).isEqualTo("{\"imported\":2}");
+		assertThat(imported.body()).isEqualTo("{\"imported\":2,\"importedPages\":0}");
 		assertThat(this.api.get("/api/visitors/blog").body()).contains("\"count\":12");
 		assertThat(this.api.get("/api/visitors").body()).contains("\"count\":7");
 	}
@@ -174,7 +178,7 @@ class AdminApiTests extends ApiTestSupport {
 			.contains("\"blog\":{\"/a\":1,\"/b\":12}")
 			.contains("\"docs\":{\"/\":3}");
 		TestRedisConfiguration.flushAll(this.redis);
-		assertThat(admin("POST", "/api/admin/import", export).body()).isEqualTo("{\"imported\":2}");
+		assertThat(admin("POST", "/api/admin/import", export).body()).isEqualTo("{\"imported\":2,\"importedPages\":3}");
 		assertThat(this.api.get("/api/visitors/blog/pages/top").body()).isEqualTo(
 				"{\"counter\":\"blog\",\"pages\":[{\"path\":\"/b\",\"count\":12},{\"path\":\"/a\",\"count\":1}]}");
 		assertThat(this.api.get("/api/visitors/docs/pages?path=/index.html").body())
@@ -229,6 +233,9 @@ class AdminApiTests extends ApiTestSupport {
 			assertThat(response.statusCode()).as(pages).isEqualTo(400);
 			assertThat(response.body()).as(pages).contains("\"field\":\"pages\"");
 		}
+		// An error in a large import says where it is.
+		assertThat(admin("POST", "/api/admin/import", "{\"counters\":{\"blog\":5},\"pages\":{\"blog\":{\"/a/\":1}}}")
+			.body()).contains("at \\\"blog\\\" \\\"/a/\\\"");
 		assertThat(this.redis.keys("*")).isEmpty();
 	}
 
@@ -263,7 +270,8 @@ class AdminApiTests extends ApiTestSupport {
 		HttpResponse<String> refused = admin("POST", "/api/admin/import", export.replace("}}", ",\"Not Valid\":1}}"));
 		assertThat(refused.statusCode()).isEqualTo(400);
 		assertThat(this.redis.keys("*")).as("nothing written by an import with one invalid entry").isEmpty();
-		assertThat(admin("POST", "/api/admin/import", export).body()).isEqualTo("{\"imported\":5000}");
+		assertThat(admin("POST", "/api/admin/import", export).body())
+			.isEqualTo("{\"imported\":5000,\"importedPages\":0}");
 		assertThat(this.api.get("/api/visitors/page-4999").body()).contains("\"count\":4999");
 		assertThat(admin("GET", "/api/admin/counters", null).body()).contains("{\"counter\":\"page-0\",\"count\":0}");
 	}
