@@ -25,6 +25,9 @@ class ObservabilityTests extends ApiTestSupport {
 	void exposesLivenessAndReadinessGroups() {
 		assertThat(this.api.get("/actuator/health/liveness").body()).isEqualTo("{\"status\":\"UP\"}");
 		assertThat(this.api.get("/actuator/health/readiness").body()).isEqualTo("{\"status\":\"UP\"}");
+		for (String path : new String[] { "/actuator/health", "/actuator/info", "/actuator/prometheus" }) {
+			assertThat(this.api.get(path).headers().firstValue("Cache-Control")).as(path).hasValue("no-store");
+		}
 	}
 
 	@Test

@@ -83,6 +83,9 @@ class RedisOutageTests {
 				assertThat(this.api.get("/actuator/health/readiness").statusCode()).isEqualTo(503);
 				assertThat(this.api.get("/actuator/health").statusCode()).isEqualTo(503);
 			}
+			// A cache that kept the 503 would hold the instance out after Redis is back.
+			assertThat(this.api.get("/actuator/health/readiness").headers().firstValue("Cache-Control"))
+				.hasValue("no-store");
 		});
 		this.api.awaitStorageReachable();
 		await().atMost(Duration.ofSeconds(10))
