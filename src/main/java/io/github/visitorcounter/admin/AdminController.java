@@ -107,12 +107,14 @@ class AdminController {
 	}
 
 	@Operation(summary = "Reset a page",
-			description = "Removes its count and the visitors it counted: every visitor counts again for it.")
+			description = "Removes its count and the visitors it counted: every visitor counts again for it. A path "
+					+ "the counter holds is taken as it is, so that a page an earlier version stored under a path "
+					+ "refused now can be removed.")
 	@ProblemResponses(ProblemType.INVALID_REQUEST)
 	@DeleteMapping("/counters/{counter}/pages")
 	ResponseEntity<PageReset> resetPage(@PathVariable @CounterName String counter,
 			@Parameter(description = "the page's URL path, normalised as a visit's") @RequestParam String path) {
-		String page = normalised(path);
+		String page = this.counts.holdsPage(counter, path) ? path : normalised(path);
 		return noStore(new PageReset(page, 0, this.administration.resetPage(counter, page)));
 	}
 

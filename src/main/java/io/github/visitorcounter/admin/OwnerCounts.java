@@ -105,6 +105,11 @@ class OwnerCounts {
 		});
 	}
 
+	/** Whether a counter holds a page of exactly that path. */
+	boolean holdsPage(String counter, String path) {
+		return this.pages.holds(counter, path);
+	}
+
 	/** Every page of a counter with its count, most visited first. */
 	List<PageCount> pages(String counter) {
 		return this.pages.all(counter);
@@ -190,15 +195,20 @@ class OwnerCounts {
 	}
 
 	/**
-	 * Refuses bytes that are not UTF-8, as for every JSON body (web/RequestBodyReader):
-	 * the parser would decode overlong forms. {@link Files#newBufferedReader(Path)}
-	 * reports malformed input rather than replacing it.
+	 * Refuses bytes that are not UTF-8, and zero bytes, as for every JSON body
+	 * (web/RequestBodyReader): the parser would decode overlong forms, and UTF-16 it
+	 * detects. {@link Files#newBufferedReader(Path)} reports malformed input rather than
+	 * replacing it.
 	 */
 	private static void requireUtf8(Path spooled) throws IOException {
 		char[] buffer = new char[8192];
 		try (Reader reader = Files.newBufferedReader(spooled)) {
-			while (reader.read(buffer) != -1) {
-				// Only decoding, to the end.
+			for (int read = reader.read(buffer); read != -1; read = reader.read(buffer)) {
+				for (int index = 0; index < read; index++) {
+					if (buffer[index] == 0) {
+						throw new ProblemException(ProblemType.MALFORMED_BODY, ProblemType.BODY_NOT_UTF8);
+					}
+				}
 			}
 		}
 		catch (CharacterCodingException ex) {
@@ -296,9 +306,13 @@ class OwnerCounts {
 		int read = 0;
 		while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
 			String counter = parser.currentName();
-			if (!CounterNames.isValid(counter) || parser.nextToken() != JsonToken.START_OBJECT) {
+			if (!CounterNames.isValid(counter)) {
 				throw invalid(PAGES,
-						"must hold an object of counts by path for each counter name, unlike at " + quoted(counter));
+						"holds a name that is not a counter name: " + quoted(counter) + ": " + CounterNames.MESSAGE);
+			}
+			if (parser.nextToken() != JsonToken.START_OBJECT) {
+				throw invalid(PAGES,
+						"must hold an object of counts by path for each counter, unlike at " + quoted(counter));
 			}
 			Map<String, Long> pages = new LinkedHashMap<>();
 			while (parser.nextToken() == JsonToken.PROPERTY_NAME) {

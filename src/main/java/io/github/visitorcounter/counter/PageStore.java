@@ -55,6 +55,11 @@ public record PageStore(StringRedisTemplate redis, LuaScripts scripts, CounterKe
 		return Optional.of(top);
 	}
 
+	/** Whether a counter holds a page of exactly that path, as stored. */
+	public boolean holds(String counter, String path) {
+		return this.redis.opsForZSet().score(this.keys.pageCounts(counter), path) != null;
+	}
+
 	/** Every page of a counter with its count, most visited first. */
 	public List<PageCount> all(String counter) {
 		Set<TypedTuple<String>> pages = this.redis.opsForZSet()
