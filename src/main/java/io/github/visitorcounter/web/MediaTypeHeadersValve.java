@@ -20,8 +20,8 @@ import org.springframework.util.MimeTypeUtils;
  * from the last; a {@code Content-Type} of {@code application/*} was a 500 wherever a
  * body is read. So the empty elements are dropped here; a range in {@code Accept} that is
  * no media type (or has a quality out of range, or names no charset) is a 406 problem,
- * and a {@code Content-Type} that is no single media type a 415, on every route, as
- * Spring MVC already answered most of them on the API.
+ * and a {@code Content-Type} that is no single media type, or a {@code Content-Encoding},
+ * a 415, on every route, as Spring MVC already answered most of them on the API.
  */
 class MediaTypeHeadersValve extends RequestCheckValve {
 
@@ -30,6 +30,13 @@ class MediaTypeHeadersValve extends RequestCheckValve {
 		MimeHeaders headers = request.getCoyoteRequest().getMimeHeaders();
 		for (Enumeration<String> values = headers.values(HttpHeaders.CONTENT_TYPE); values.hasMoreElements();) {
 			if (!isMediaType(values.nextElement())) {
+				return HttpServletResponse.SC_UNSUPPORTED_MEDIA_TYPE;
+			}
+		}
+		for (Enumeration<String> values = headers.values(HttpHeaders.CONTENT_ENCODING); values.hasMoreElements();) {
+			if (!values.nextElement().strip().equalsIgnoreCase("identity")) {
+				// No body is decoded (RFC 9110, 15.5.16): a compressed one would be read
+				// as it is, and brotli's bytes can be valid JSON.
 				return HttpServletResponse.SC_UNSUPPORTED_MEDIA_TYPE;
 			}
 		}

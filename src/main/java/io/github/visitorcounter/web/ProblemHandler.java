@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.github.visitorcounter.system.StorageFailed;
+import jakarta.servlet.http.HttpServletRequest;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -28,6 +29,7 @@ import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.RequestAttributes;
+import org.springframework.web.context.request.ServletWebRequest;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
@@ -88,7 +90,10 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 	}
 
 	@ExceptionHandler(ProblemException.class)
-	ResponseEntity<ProblemDetail> handleProblem(ProblemException ex) {
+	ResponseEntity<ProblemDetail> handleProblem(ProblemException ex, HttpServletRequest request) {
+		// Should the answer not be writable here (Tomcat closes a response whose chunked
+		// body broke off), the error page answers the same type.
+		ex.type().decideFor(request);
 		return respond(ex.type().problem(ex.detail()), ex.headers());
 	}
 
@@ -171,6 +176,13 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 	@Override
 	protected ResponseEntity<Object> handleExceptionInternal(Exception ex, Object body, HttpHeaders headers,
 			HttpStatusCode statusCode, WebRequest request) {
+		if (request instanceof ServletWebRequest servlet && servlet.getResponse() != null
+				&& servlet.getResponse().isCommitted()) {
+			// Answered already, by the error page or in part: a client's broken request,
+			// not the server's fault, and one line each would let anyone fill the log.
+			log.debug("Response already committed; not answered again: " + ex);
+			return null;
+		}
 		ProblemDetail problem = (body instanceof ProblemDetail detail) ? detail : ProblemDetail.forStatus(statusCode);
 		if (problem.getType() == null || "about:blank".equals(problem.getType().toString())) {
 			ProblemType.forStatus(statusCode.value()).describe(problem);

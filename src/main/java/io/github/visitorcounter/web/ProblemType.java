@@ -22,7 +22,7 @@ public enum ProblemType {
 	INVALID_REQUEST(400, "The request is invalid."),
 
 	MALFORMED_BODY(400, "Malformed request body",
-			"The request body must be a JSON object such as {\"visitorId\":\"...\"}."),
+			"The request body must be a JSON object with the fields this route documents."),
 
 	ORIGIN_NOT_ALLOWED(403,
 			"This origin is not allowed to call the API. The server lists allowed origins in VISITORS_ALLOWED_ORIGINS."),
@@ -49,7 +49,7 @@ public enum ProblemType {
 
 	PAYLOAD_TOO_LARGE(413, "The request body must not exceed 4096 bytes."),
 
-	UNSUPPORTED_MEDIA_TYPE(415, "Send the request body as application/json."),
+	UNSUPPORTED_MEDIA_TYPE(415, "Send the request body as application/json, without a Content-Encoding."),
 
 	STORAGE_UNAVAILABLE(503, "The counter store is unavailable. Try again shortly."),
 
@@ -65,7 +65,7 @@ public enum ProblemType {
 	public static final String CACHE_CONTROL = "no-store";
 
 	/** The detail of a malformed body whose bytes are not UTF-8. */
-	public static final String BODY_NOT_UTF8 = "The request body must be JSON in UTF-8; it holds bytes that are not.";
+	public static final String BODY_NOT_UTF8 = "The request body must be JSON in UTF-8; it holds bytes that JSON in UTF-8 never holds.";
 
 	private static final String TYPE_PREFIX = "urn:visitor-counter:problem:";
 

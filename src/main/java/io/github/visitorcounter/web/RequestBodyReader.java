@@ -143,7 +143,9 @@ class RequestBodyReader extends OncePerRequestFilter {
 	/**
 	 * Passes the request on with its body read. A JSON body that is not UTF-8 (RFC 8259,
 	 * 8.1) is answered here: Jackson decodes overlong forms ({@code C0 AF} as {@code /})
-	 * instead of refusing them, so a body's text could mean other than its bytes say.
+	 * instead of refusing them, and reads UTF-16 or UTF-32 it detects by their zero
+	 * bytes, so a body's text could mean other than its bytes say. A zero byte is never
+	 * JSON in UTF-8: not whitespace, and escaped inside strings.
 	 */
 	private void proceed(HttpServletRequest request, HttpServletResponse response, FilterChain chain, byte[] body)
 			throws ServletException, IOException {
@@ -166,6 +168,11 @@ class RequestBodyReader extends OncePerRequestFilter {
 	}
 
 	private static boolean isUtf8(byte[] body) {
+		for (byte value : body) {
+			if (value == 0) {
+				return false;
+			}
+		}
 		try {
 			StandardCharsets.UTF_8.newDecoder()
 				.onMalformedInput(CodingErrorAction.REPORT)

@@ -3,9 +3,13 @@ package io.github.visitorcounter.web;
 import java.io.IOException;
 
 import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletResponse;
 import org.apache.catalina.connector.Request;
 import org.apache.catalina.connector.Response;
 import org.apache.catalina.valves.ValveBase;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
 
 /**
  * A valve that checks each request before anything of the application sees it, and
@@ -25,6 +29,12 @@ abstract class RequestCheckValve extends ValveBase {
 	public final void invoke(Request request, Response response) throws IOException, ServletException {
 		int refusal = check(request);
 		if (refusal != ACCEPTED) {
+			if (refusal == HttpServletResponse.SC_UNSUPPORTED_MEDIA_TYPE
+					|| refusal == HttpServletResponse.SC_NOT_ACCEPTABLE) {
+				// What the API takes and gives, as Spring MVC says in its own 406 and
+				// 415.
+				response.setHeader(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON_VALUE);
+			}
 			response.sendError(refusal);
 			return;
 		}

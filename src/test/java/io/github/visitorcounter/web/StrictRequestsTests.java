@@ -15,11 +15,14 @@ import io.github.visitorcounter.testing.ApiClient;
 import io.github.visitorcounter.testing.ApiTestSupport;
 import io.github.visitorcounter.testing.RawHttp;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,6 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * that are not whole JSON numbers, and representations other than JSON. Each is a 400 (or
  * a 406) problem now, never a guess.
  */
+@ExtendWith(OutputCaptureExtension.class)
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "visitors.admin-token=strict-test-admin-token", "visitors.read-limit.enabled=false",
 				"visitors.rate-limit.enabled=false", "visitors.new-visitor-cap.enabled=false" })
@@ -70,7 +74,7 @@ class StrictRequestsTests extends ApiTestSupport {
 	 * other bytes that are not UTF-8, which a decoder might read as text.
 	 */
 	@ParameterizedTest
-	@ValueSource(strings = { "C0AF", "C1A1", "E080AF", "F08080AF", "ED A080", "FF" })
+	@ValueSource(strings = { "C0AF", "C1A1", "E080AF", "F08080AF", "ED A080", "FF", "00" })
 	void refusesAJsonBodyThatIsNotUtf8(String hex) {
 		byte[] invalid = HexFormat.of().parseHex(hex.replace(" ", ""));
 		String id = "0b6f3c1e-8a4d-4c55-9a0e-1f2e3d4c5b6a";
@@ -85,6 +89,52 @@ class StrictRequestsTests extends ApiTestSupport {
 			assertThat(response.statusCode()).as(route[0] + " " + hex).isEqualTo(400);
 			assertThat(response.body()).contains("urn:visitor-counter:problem:malformed-body").contains("UTF-8");
 		}
+		assertThat(this.redis.keys("*")).isEmpty();
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "UTF-16BE", "UTF-16LE", "UTF-32LE" })
+	void refusesJsonInAnotherEncodingThatAParserWouldDetect(String encoding) {
+		String id = "0b6f3c1e-8a4d-4c55-9a0e-1f2e3d4c5b6a";
+		HttpResponse<String> response = this.api.post("/api/visitors/blog",
+				BodyPublishers.ofByteArray(("{\"visitorId\":\"" + id + "\"}").getBytes(Charset.forName(encoding))));
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+		assertThat(response.body()).contains("urn:visitor-counter:problem:malformed-body").contains("UTF-8");
+		assertThat(this.redis.keys("*")).isEmpty();
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "gzip", "br", "deflate", "identity, gzip" })
+	void refusesABodyInAContentCodingItDoesNotDecode(String coding) {
+		HttpResponse<String> response = this.api.post("/api/visitors/blog",
+				ApiClient.visit("0b6f3c1e-8a4d-4c55-9a0e-1f2e3d4c5b6a"), "Content-Encoding", coding);
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(415);
+		assertThat(response.body()).contains("urn:visitor-counter:problem:unsupported-media-type");
+		assertThat(this.redis.keys("*")).isEmpty();
+		assertThat(this.api
+			.post("/api/visitors/blog", ApiClient.visit("0b6f3c1e-8a4d-4c55-9a0e-1f2e3d4c5b6a"), "Content-Encoding",
+					"identity")
+			.statusCode()).isEqualTo(200);
+	}
+
+	/**
+	 * A chunk size that is no number: Tomcat closes the response of a broken chunked
+	 * body, so the answer comes from the error page, as the type the route decided, and
+	 * once.
+	 */
+	@ParameterizedTest
+	@ValueSource(strings = { "/api/visitors/blog", "/api/admin/import" })
+	void answersABrokenChunkedBodyOnceAsMalformed(String path, CapturedOutput output) {
+		int logged = output.getOut().length();
+		RawHttp.Response response = RawHttp.exchange(this.port,
+				"POST " + path + " HTTP/1.1\r\nHost: localhost\r\n"
+						+ "Authorization: Bearer strict-test-admin-token\r\nContent-Type: application/json\r\n"
+						+ "Transfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n",
+				Duration.ofSeconds(5));
+		assertThat(response.status()).isEqualTo(400);
+		assertThat(response.body()).contains("urn:visitor-counter:problem:malformed-body");
+		assertThat(response.text().indexOf("HTTP/1.1", 1)).isNegative();
+		assertThat(output.getOut().substring(logged)).doesNotContain("WARN").doesNotContain("ERROR");
 		assertThat(this.redis.keys("*")).isEmpty();
 	}
 
