@@ -258,6 +258,11 @@ class OwnerCounts {
 					counts = readCounts(parser, write ? this.administration::setCounts : null);
 				}
 			}
+			if (parser.nextToken() != null) {
+				// A second export pasted after the first, or a damaged file: refused in
+				// the pass that writes nothing, rather than imported in half.
+				throw new ProblemException(ProblemType.MALFORMED_BODY, IMPORT_SHAPE);
+			}
 			if (counts < 0) {
 				throw invalid("is required");
 			}

@@ -33,12 +33,11 @@ class MediaTypeHeadersValve extends RequestCheckValve {
 				return HttpServletResponse.SC_UNSUPPORTED_MEDIA_TYPE;
 			}
 		}
-		for (Enumeration<String> values = headers.values(HttpHeaders.CONTENT_ENCODING); values.hasMoreElements();) {
-			if (!values.nextElement().strip().equalsIgnoreCase("identity")) {
-				// No body is decoded (RFC 9110, 15.5.16): a compressed one would be read
-				// as it is, and brotli's bytes can be valid JSON.
-				return HttpServletResponse.SC_UNSUPPORTED_MEDIA_TYPE;
-			}
+		if (hasBody(request) && hasContentCoding(headers)) {
+			// No body is decoded (RFC 9110, 15.5.16): a compressed one would be read as
+			// it
+			// is, and brotli's bytes can be valid JSON.
+			return HttpServletResponse.SC_UNSUPPORTED_MEDIA_TYPE;
 		}
 		if (headers.findHeader(HttpHeaders.ACCEPT, 0) >= 0) {
 			List<String> ranges = new ArrayList<>();
@@ -66,6 +65,25 @@ class MediaTypeHeadersValve extends RequestCheckValve {
 			}
 		}
 		return ACCEPTED;
+	}
+
+	private static boolean hasBody(Request request) {
+		return request.getContentLengthLong() > 0 || request.getHeader(HttpHeaders.TRANSFER_ENCODING) != null;
+	}
+
+	/**
+	 * A coding other than {@code identity}; empty list elements are none (RFC 9110,
+	 * 5.6.1).
+	 */
+	private static boolean hasContentCoding(MimeHeaders headers) {
+		for (Enumeration<String> values = headers.values(HttpHeaders.CONTENT_ENCODING); values.hasMoreElements();) {
+			for (String coding : values.nextElement().split(",")) {
+				if (!coding.isBlank() && !coding.strip().equalsIgnoreCase("identity")) {
+					return true;
+				}
+			}
+		}
+		return false;
 	}
 
 	private static boolean isMediaType(String value) {

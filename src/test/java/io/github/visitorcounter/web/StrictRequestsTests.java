@@ -111,10 +111,24 @@ class StrictRequestsTests extends ApiTestSupport {
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(415);
 		assertThat(response.body()).contains("urn:visitor-counter:problem:unsupported-media-type");
 		assertThat(this.redis.keys("*")).isEmpty();
-		assertThat(this.api
-			.post("/api/visitors/blog", ApiClient.visit("0b6f3c1e-8a4d-4c55-9a0e-1f2e3d4c5b6a"), "Content-Encoding",
-					"identity")
-			.statusCode()).isEqualTo(200);
+		for (String none : new String[] { "identity", "identity,", "" }) {
+			assertThat(this.api
+				.post("/api/visitors/blog", ApiClient.visit("0b6f3c1e-8a4d-4c55-9a0e-1f2e3d4c5b6a"), "Content-Encoding",
+						none)
+				.statusCode()).as(none).isEqualTo(200);
+		}
+		// Without a body there is nothing to decode.
+		assertThat(this.api.get("/api/visitors/blog", "Content-Encoding", "gzip").statusCode()).isEqualTo(200);
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { " {\"counters\":{\"blog\":99}}", " garbage", "]", "}", "," })
+	void refusesAnImportWithAnythingAfterItsObject(String trailing) {
+		HttpResponse<String> response = this.api.post("/api/admin/import", "{\"counters\":{\"blog\":13}}" + trailing,
+				ADMIN);
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+		assertThat(response.body()).contains("urn:visitor-counter:problem:malformed-body");
+		assertThat(this.redis.keys("*")).isEmpty();
 	}
 
 	/**
