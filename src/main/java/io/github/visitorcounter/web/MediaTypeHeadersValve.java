@@ -67,8 +67,14 @@ class MediaTypeHeadersValve extends RequestCheckValve {
 		return ACCEPTED;
 	}
 
+	/**
+	 * By the headers as sent: a {@code Content-Length} that is no number is Tomcat's to
+	 * refuse, after this valve (parsing it here threw).
+	 */
 	private static boolean hasBody(Request request) {
-		return request.getContentLengthLong() > 0 || request.getHeader(HttpHeaders.TRANSFER_ENCODING) != null;
+		String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+		return (length != null && !length.strip().equals("0"))
+				|| request.getHeader(HttpHeaders.TRANSFER_ENCODING) != null;
 	}
 
 	/**
