@@ -8,6 +8,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.apache.catalina.connector.Request;
 import org.apache.catalina.connector.Response;
 import org.apache.catalina.valves.ErrorReportValve;
+import org.apache.coyote.AbstractProtocol;
 import org.apache.coyote.ActionCode;
 
 /**
@@ -17,12 +18,27 @@ import org.apache.coyote.ActionCode;
  */
 class ProblemErrorReportValve extends ErrorReportValve {
 
+	private static boolean readWhilePaused(Request request) {
+		return request.getConnector().getProtocolHandler() instanceof AbstractProtocol<?> protocol
+				&& protocol.isPaused() && request.getCoyoteRequest().getMimeHeaders().size() == 0;
+	}
+
 	@Override
 	protected void report(Request request, Response response, Throwable throwable) {
 		// Also an error status set without a body (Spring Boot's 406 for a welcome page
 		// asked for as anything but HTML), not only one sent as an error.
 		if (response.getStatus() < 400 || response.getContentWritten() > 0
 				|| (response.isError() && !response.setErrorReported())) {
+			return;
+		}
+		if (readWhilePaused(request)) {
+			// Shutting down: Tomcat skips the headers of a request it reads on a
+			// kept-alive
+			// connection once paused, and its 503 then becomes a 400 for a missing Host.
+			// The
+			// request was never read: closed unanswered, so that the client sends it
+			// again.
+			response.getCoyoteResponse().action(ActionCode.CLOSE_NOW, null);
 			return;
 		}
 		if (response.getStatus() == HttpServletResponse.SC_NOT_IMPLEMENTED
