@@ -114,8 +114,24 @@ class AdminController {
 	@DeleteMapping("/counters/{counter}/pages")
 	ResponseEntity<PageReset> resetPage(@PathVariable @CounterName String counter,
 			@Parameter(description = "the page's URL path, normalised as a visit's") @RequestParam String path) {
-		String page = this.counts.holdsPage(counter, path) ? path : normalised(path);
+		String page = normalisedOrHeld(counter, path);
 		return noStore(new PageReset(page, 0, this.administration.resetPage(counter, page)));
+	}
+
+	/**
+	 * The path normalised, or, where it is refused, as sent if the counter holds it: a
+	 * page an earlier version stored under a path refused now. Redis is asked only then.
+	 */
+	private String normalisedOrHeld(String counter, String path) {
+		try {
+			return normalised(path);
+		}
+		catch (InvalidRequestException ex) {
+			if (this.counts.holdsPage(counter, path)) {
+				return path;
+			}
+			throw ex;
+		}
 	}
 
 	@Operation(summary = "Export all counts", description = "By name, however many there are; import reads it.")

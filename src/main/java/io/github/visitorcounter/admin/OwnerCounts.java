@@ -3,8 +3,6 @@ package io.github.visitorcounter.admin;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.Reader;
-import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -26,6 +24,7 @@ import io.github.visitorcounter.web.PayloadTooLargeException;
 import io.github.visitorcounter.web.ProblemException;
 import io.github.visitorcounter.web.ProblemType;
 import io.github.visitorcounter.web.StreamedJson;
+import io.github.visitorcounter.web.Utf8Json;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.JsonParser;
@@ -170,7 +169,9 @@ class OwnerCounts {
 		Path spooled = Files.createTempFile("visitor-counter-import-", ".json");
 		try {
 			spool(body, spooled);
-			requireUtf8(spooled);
+			if (!Utf8Json.isUtf8Json(spooled)) {
+				throw new ProblemException(ProblemType.MALFORMED_BODY, ProblemType.BODY_NOT_UTF8);
+			}
 			AdminController.Imported counts = read(spooled, false);
 			read(spooled, true);
 			return counts;
@@ -191,28 +192,6 @@ class OwnerCounts {
 				}
 				out.write(buffer, 0, read);
 			}
-		}
-	}
-
-	/**
-	 * Refuses bytes that are not UTF-8, and zero bytes, as for every JSON body
-	 * (web/RequestBodyReader): the parser would decode overlong forms, and UTF-16 it
-	 * detects. {@link Files#newBufferedReader(Path)} reports malformed input rather than
-	 * replacing it.
-	 */
-	private static void requireUtf8(Path spooled) throws IOException {
-		char[] buffer = new char[8192];
-		try (Reader reader = Files.newBufferedReader(spooled)) {
-			for (int read = reader.read(buffer); read != -1; read = reader.read(buffer)) {
-				for (int index = 0; index < read; index++) {
-					if (buffer[index] == 0) {
-						throw new ProblemException(ProblemType.MALFORMED_BODY, ProblemType.BODY_NOT_UTF8);
-					}
-				}
-			}
-		}
-		catch (CharacterCodingException ex) {
-			throw new ProblemException(ProblemType.MALFORMED_BODY, ProblemType.BODY_NOT_UTF8);
 		}
 	}
 

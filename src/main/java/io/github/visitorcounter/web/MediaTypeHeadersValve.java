@@ -34,9 +34,8 @@ class MediaTypeHeadersValve extends RequestCheckValve {
 			}
 		}
 		if (hasBody(request) && hasContentCoding(headers)) {
-			// No body is decoded (RFC 9110, 15.5.16): a compressed one would be read as
-			// it
-			// is, and brotli's bytes can be valid JSON.
+			// No body is decoded (RFC 9110, 15.5.16): a compressed one would be
+			// read as it is, and brotli's bytes can be valid JSON.
 			return HttpServletResponse.SC_UNSUPPORTED_MEDIA_TYPE;
 		}
 		if (headers.findHeader(HttpHeaders.ACCEPT, 0) >= 0) {

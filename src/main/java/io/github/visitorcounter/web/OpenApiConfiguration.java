@@ -120,8 +120,7 @@ class OpenApiConfiguration {
 				noStoreUnlessDeclared(operation.getResponses().get("200"));
 				describeNotModified(operation.getResponses());
 				if (operation.getSecurity() == null) {
-					// Public, said outright: linters read a missing list as a forgotten
-					// one.
+					// Public, said outright: linters take no list for a forgotten one.
 					operation.setSecurity(new ArrayList<>());
 				}
 			}));

@@ -18,11 +18,6 @@ import org.apache.coyote.ActionCode;
  */
 class ProblemErrorReportValve extends ErrorReportValve {
 
-	private static boolean readWhilePaused(Request request) {
-		return request.getConnector().getProtocolHandler() instanceof AbstractProtocol<?> protocol
-				&& protocol.isPaused() && request.getCoyoteRequest().getMimeHeaders().size() == 0;
-	}
-
 	@Override
 	protected void report(Request request, Response response, Throwable throwable) {
 		// Also an error status set without a body (Spring Boot's 406 for a welcome page
@@ -32,12 +27,9 @@ class ProblemErrorReportValve extends ErrorReportValve {
 			return;
 		}
 		if (readWhilePaused(request)) {
-			// Shutting down: Tomcat skips the headers of a request it reads on a
-			// kept-alive
-			// connection once paused, and its 503 then becomes a 400 for a missing Host.
-			// The
-			// request was never read: closed unanswered, so that the client sends it
-			// again.
+			// Shutting down: Tomcat read this request line just before it paused, so
+			// skipped the headers, and its 503 became a 400 for a missing Host. The
+			// request was never taken: closed unanswered, for the client to send again.
 			response.getCoyoteResponse().action(ActionCode.CLOSE_NOW, null);
 			return;
 		}
@@ -69,6 +61,11 @@ class ProblemErrorReportValve extends ErrorReportValve {
 		catch (IOException | IllegalStateException ex) {
 			// The client is gone or the response is committed: nothing more to say.
 		}
+	}
+
+	private static boolean readWhilePaused(Request request) {
+		return request.getConnector().getProtocolHandler() instanceof AbstractProtocol<?> protocol
+				&& protocol.isPaused() && request.getCoyoteRequest().getMimeHeaders().size() == 0;
 	}
 
 }

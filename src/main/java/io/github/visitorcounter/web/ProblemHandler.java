@@ -15,7 +15,6 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.beans.TypeMismatchException;
 import org.springframework.context.MessageSourceResolvable;
 import org.springframework.dao.DataAccessException;
-import org.springframework.http.CacheControl;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
@@ -224,7 +223,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 		return ResponseEntity.status(problem.getStatus())
 			.headers(headers)
 			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
-			.cacheControl(CacheControl.noStore())
+			.header(HttpHeaders.CACHE_CONTROL, ProblemType.CACHE_CONTROL)
 			.body(problem);
 	}
 

@@ -7,10 +7,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UnsupportedEncodingException;
 import java.net.URI;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
@@ -141,15 +138,12 @@ class RequestBodyReader extends OncePerRequestFilter {
 	}
 
 	/**
-	 * Passes the request on with its body read. A JSON body that is not UTF-8 (RFC 8259,
-	 * 8.1) is answered here: Jackson decodes overlong forms ({@code C0 AF} as {@code /})
-	 * instead of refusing them, and reads UTF-16 or UTF-32 it detects by their zero
-	 * bytes, so a body's text could mean other than its bytes say. A zero byte is never
-	 * JSON in UTF-8: not whitespace, and escaped inside strings.
+	 * Passes the request on with its body read; a JSON body that is not UTF-8
+	 * ({@link Utf8Json}) is answered here.
 	 */
 	private void proceed(HttpServletRequest request, HttpServletResponse response, FilterChain chain, byte[] body)
 			throws ServletException, IOException {
-		if (isJson(request) && !isUtf8(body)) {
+		if (isJson(request) && !Utf8Json.isUtf8Json(body)) {
 			write(request, response, ProblemType.MALFORMED_BODY.problem(ProblemType.BODY_NOT_UTF8));
 			return;
 		}
@@ -163,24 +157,6 @@ class RequestBodyReader extends OncePerRequestFilter {
 		}
 		catch (IllegalArgumentException ex) {
 			// No type, or none that parses: answered 415 further on.
-			return false;
-		}
-	}
-
-	private static boolean isUtf8(byte[] body) {
-		for (byte value : body) {
-			if (value == 0) {
-				return false;
-			}
-		}
-		try {
-			StandardCharsets.UTF_8.newDecoder()
-				.onMalformedInput(CodingErrorAction.REPORT)
-				.onUnmappableCharacter(CodingErrorAction.REPORT)
-				.decode(ByteBuffer.wrap(body));
-			return true;
-		}
-		catch (CharacterCodingException ex) {
 			return false;
 		}
 	}

@@ -31,8 +31,7 @@ abstract class RequestCheckValve extends ValveBase {
 		if (refusal != ACCEPTED) {
 			if (refusal == HttpServletResponse.SC_UNSUPPORTED_MEDIA_TYPE
 					|| refusal == HttpServletResponse.SC_NOT_ACCEPTABLE) {
-				// What the API takes and gives, as Spring MVC says in its own 406 and
-				// 415.
+				// What the API takes and gives, as Spring MVC says in its 406 and 415.
 				response.setHeader(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON_VALUE);
 			}
 			response.sendError(refusal);
